@@ -1,0 +1,47 @@
+"""Form pieces shared by every app."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from finsam import money
+
+
+class AmountInput(forms.TextInput):
+    """A text input (not type=number) so that '1 500 000,50' can be typed."""
+
+    def __init__(self, attrs=None):
+        base = {"inputmode": "decimal", "autocomplete": "off", "class": "amount"}
+        super().__init__({**base, **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, Decimal | int):
+            return money.format_input(value)
+        return super().format_value(value)
+
+
+class AmountField(forms.Field):
+    """An amount in kronor, read by the one parser every form uses."""
+
+    widget = AmountInput
+
+    def __init__(self, *, min_value: Decimal | None = None, **kwargs):
+        self.min_value = min_value
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        parsed = money.parse_amount(value)
+        if self.min_value is not None and parsed < self.min_value:
+            raise forms.ValidationError(
+                f"Beloppet får inte vara lägre än {money.format_kronor(self.min_value)}.",
+                code="min_value",
+            )
+        return parsed
+
+    def validate(self, value):
+        if value is None and self.required:
+            raise forms.ValidationError("Ange ett belopp.", code="required")

@@ -1,0 +1,103 @@
+"""Helpers every service uses: Swedish errors, the version check, the audit trail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from finsam.models import AuditEntry
+
+
+class ServiceError(Exception):
+    """A refusal by a rule; the message is Swedish and meant for the user."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StaleEdit(ServiceError):
+    """Somebody else saved the same thing since this form was loaded."""
+
+    def __init__(self, message: str, *, current: Any = None):
+        super().__init__(message)
+        self.current = current
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete field values of a row as JSON-ready data, for the audit trail."""
+    names = fields or [
+        f.attname for f in obj._meta.concrete_fields if f.name not in ("id", "version")
+    ]
+    return {name: _plain(getattr(obj, name)) for name in names}
+
+
+def check_version(obj: models.Model, expected: int | None, *, what: str) -> None:
+    """Refuse a save based on an old read of `obj` (optimistic locking)."""
+    if expected is not None and obj.version != expected:
+        raise StaleEdit(
+            f"{what} har ändrats av någon annan sedan du öppnade formuläret. "
+            "Läs in sidan igen och gör din ändring på nytt.",
+            current=obj,
+        )
+
+
+def audit(
+    *,
+    association_id: int,
+    user: Any,
+    action: str,
+    obj: models.Model,
+    before: dict | None,
+    after: dict | None,
+) -> None:
+    if action == AuditEntry.UPDATE and before == after:
+        return
+    AuditEntry.objects.create(
+        association_id=association_id,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.label,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=before,
+        after=after,
+    )
+
+
+def save_audited(
+    obj: models.Model,
+    *,
+    association_id: int,
+    by: Any,
+    before: dict | None,
+) -> models.Model:
+    """full_clean, save with a bumped version, and record the change."""
+    obj.full_clean()
+    creating = obj.pk is None
+    if not creating and hasattr(obj, "version"):
+        obj.version += 1
+    obj.save()
+    audit(
+        association_id=association_id,
+        user=by,
+        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
+        obj=obj,
+        before=None if creating else before,
+        after=snapshot(obj),
+    )
+    return obj

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from finsam import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "konto/logga-in/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("<slug:slug>/", include("members.urls")),
+    path("<slug:slug>/budget/", include("budgets.urls")),
+    path("<slug:slug>/insatser/", include("insatser.urls")),
+    path("<slug:slug>/", include("reporting.urls")),
+]
+
+handler403 = "finsam.views.forbidden"
+handler404 = "finsam.views.not_found"
+handler500 = "finsam.views.server_error"

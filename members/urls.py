@@ -1,0 +1,33 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.association_home, name="association_home"),
+    path("forbund/andra/", views.association_edit, name="association_edit"),
+    path("medlemmar/", views.member_list, name="member_list"),
+    path("medlemmar/ny/", views.member_create, name="member_create"),
+    path("medlemmar/<int:member_id>/andra/", views.member_edit, name="member_edit"),
+    path("organisation/", views.people_list, name="people_list"),
+    path("organisation/personer/ny/", views.person_create, name="person_create"),
+    path("organisation/personer/<int:person_id>/andra/", views.person_edit, name="person_edit"),
+    path("organisation/uppdrag/nytt/", views.appointment_create, name="appointment_create"),
+    path(
+        "organisation/uppdrag/<int:appointment_id>/andra/",
+        views.appointment_edit,
+        name="appointment_edit",
+    ),
+    path(
+        "organisation/uppdrag/<int:appointment_id>/ta-bort/",
+        views.appointment_delete,
+        name="appointment_delete",
+    ),
+    path("bidrag/", views.allocation_list, name="allocation_list"),
+    path("bidrag/nytt/", views.allocation_create, name="allocation_create"),
+    path("bidrag/<int:year>/", views.allocation_detail, name="allocation_detail"),
+    path("bidrag/<int:year>/andra/", views.allocation_edit, name="allocation_edit"),
+    path("bidrag/forhandsvisning/", views.allocation_preview, name="allocation_preview"),
+    path("andringslogg/", views.audit_log, name="audit_log"),
+]
