@@ -1,0 +1,191 @@
+"""Walk every URL the project defines with every persona and check the answer.
+
+New URLs are picked up automatically: each view declares its access level through
+finsam.tenancy (a view without it fails this test), and each URL keyword names a
+model (`member_id` → Member) whose row is taken from the demo data. An id of another
+association's row must give 404 to a user of this one.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from finsam import tenancy
+from members.models import Association, UserRole
+
+SLUG = "vastmanland"
+OTHER_SLUG = "vasteras"
+YEAR = 2024
+
+# Project URLs that belong to Django itself and are tested by Django.
+EXEMPT_NAMES = {"login", "logout"}
+EXEMPT_PREFIXES = ("admin/",)
+
+# URL keywords whose sample is not a model row of that name.
+KWARG_MODELS: dict[str, str] = {}
+
+PERSONAS = ["anonymous", "outsider", "kansli", "styrelse", "revisor", "superuser"]
+
+
+def _walk(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def _model_for(kwarg: str) -> type[models.Model]:
+    wanted = KWARG_MODELS.get(kwarg, kwarg.removesuffix("_id").replace("_", ""))
+    for model in apps.get_models():
+        if model._meta.model_name == wanted or model._meta.label_lower == wanted:
+            return model
+    raise AssertionError(
+        f"No model matches the URL keyword {kwarg!r}; name it after its model or add it "
+        "to KWARG_MODELS in this test."
+    )
+
+
+def _association_path(model: type[models.Model], depth: int = 0) -> str | None:
+    names = {f.name: f for f in model._meta.get_fields()}
+    if "association" in names:
+        return "association__slug"
+    if depth >= 2:
+        return None
+    for field in model._meta.get_fields():
+        if isinstance(field, models.ForeignKey):
+            inner = _association_path(field.related_model, depth + 1)
+            if inner:
+                return f"{field.name}__{inner}"
+    return None
+
+
+def _sample_pk(kwarg: str, slug: str) -> int:
+    model = _model_for(kwarg)
+    path = _association_path(model)
+    assert path, f"{model.__name__} cannot be traced to an association"
+    row = model.objects.filter(**{path: slug}).order_by("pk").first()
+    assert row is not None, (
+        f"The demo data holds no {model.__name__} of {slug}; the walk needs one for {kwarg!r}."
+    )
+    return row.pk
+
+
+def _build(route: str, slug: str) -> str:
+    import re
+
+    def replace(match: re.Match) -> str:
+        converter, name = match["conv"], match["name"]
+        if name == "slug":
+            return slug
+        if name == "year":
+            return str(YEAR)
+        if name.endswith("_id"):
+            return str(_sample_pk(name, slug))
+        raise AssertionError(f"Add a sample value for the URL keyword {name!r} ({converter}).")
+
+    return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", replace, route)
+
+
+def _expected(access: str, methods: set[str], persona: str) -> int:
+    if persona == "anonymous" and access != tenancy.PUBLIC:
+        return 302
+    if access == tenancy.LOGIN or access == tenancy.PUBLIC or persona == "superuser":
+        allowed = True
+    elif persona == "outsider":
+        return 404
+    else:
+        if persona not in tenancy.ALLOWED_ROLES[access]:
+            return 403
+        allowed = True
+    assert allowed
+    return 200 if "GET" in methods else 405
+
+
+@pytest.fixture
+def personas(db) -> dict[str, Client]:
+    call_command("load_demo", verbosity=0)
+    association = Association.objects.get(slug=SLUG)
+    other = Association.objects.get(slug=OTHER_SLUG)
+    User = get_user_model()
+    clients = {"anonymous": Client()}
+    for name in ("kansli", "styrelse", "revisor"):
+        user = User.objects.create_user(username=f"walk-{name}", password="x-walk-1234")
+        UserRole.objects.create(user=user, association=association, role=name)
+        clients[name] = Client()
+        clients[name].force_login(user)
+    outsider = User.objects.create_user(username="walk-outsider", password="x-walk-1234")
+    UserRole.objects.create(user=outsider, association=other, role=UserRole.KANSLI)
+    clients["outsider"] = Client()
+    clients["outsider"].force_login(outsider)
+    admin = User.objects.create_superuser(username="walk-admin", password="x-walk-1234")
+    clients["superuser"] = Client()
+    clients["superuser"].force_login(admin)
+    return clients
+
+
+def test_every_url_answers_each_persona_as_its_access_says(personas):
+    failures: list[str] = []
+    walked = 0
+    for route, pattern in _walk(get_resolver()):
+        if route.startswith(EXEMPT_PREFIXES) or pattern.name in EXEMPT_NAMES:
+            continue
+        view = pattern.callback
+        access = getattr(view, "finsam_access", None)
+        if access is None:
+            failures.append(f"/{route} ({pattern.name}): the view does not use finsam.tenancy")
+            continue
+        methods = getattr(view, "finsam_methods", {"GET"})
+        url = _build(route, SLUG)
+        walked += 1
+        for persona in PERSONAS:
+            response = personas[persona].get(url)
+            expected = _expected(access, methods, persona)
+            if response.status_code != expected:
+                failures.append(f"{url} as {persona}: {response.status_code}, expected {expected}")
+            if expected == 302 and "/konto/logga-in/" not in response.get("Location", ""):
+                failures.append(f"{url} as {persona}: redirected elsewhere than the log-in")
+        # Another association's object under this association's URL is not found.
+        if "_id>" in route and access != tenancy.LOGIN:
+            foreign = _build_foreign(route)
+            if foreign:
+                response = personas["kansli"].get(foreign)
+                if response.status_code != 404:
+                    failures.append(
+                        f"{foreign} (another association's row) as kansli: "
+                        f"{response.status_code}, expected 404"
+                    )
+    assert walked >= 10, "the walk found suspiciously few URLs"
+    assert not failures, "\n".join(failures)
+
+
+def _build_foreign(route: str) -> str | None:
+    """The URL under SLUG with every `_id` taken from OTHER_SLUG's rows, if it has them."""
+    import re
+
+    try:
+
+        def replace(match: re.Match) -> str:
+            name = match["name"]
+            if name == "slug":
+                return SLUG
+            if name == "year":
+                return str(YEAR)
+            return str(_sample_pk(name, OTHER_SLUG))
+
+        return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", replace, route)
+    except AssertionError:
+        return None
+
+
+def test_a_user_without_a_role_learns_nothing(personas):
+    response = personas["outsider"].get(f"/{SLUG}/")
+    missing = personas["outsider"].get("/finns-inte/")
+    assert response.status_code == missing.status_code == 404
+    assert "Västmanland" not in response.content.decode()
