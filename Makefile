@@ -9,7 +9,11 @@ STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/finsam
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install lint test-sqlite test-postgres demo clean
+.PHONY: run test install lint browser test-sqlite test-postgres demo clean
+
+# The browser tests need Debian's chromium; as root we install it, otherwise they are
+# left out with a notice (CI, where CI=true, requires them).
+E2E_SELECT = $(shell command -v chromium >/dev/null 2>&1 || echo '-m "not e2e"')
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,25 +38,33 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "== installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		elif [ "$$CI" = "true" ]; then echo "chromium is missing and CI requires the browser tests"; exit 1; \
+		else echo "== chromium is not installed: the browser tests (-m e2e) are left out"; fi; }
+
 test-sqlite: install
-	$(PY) -m pytest
+	$(PY) -m pytest $(E2E_SELECT)
 
 # Runs when PostgreSQL answers on 127.0.0.1:5432 or DATABASE_URL is set;
 # REQUIRE_POSTGRES=1 (set by .ci/run) turns a missing server into a failure.
 test-postgres: install
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== pytest against $$DATABASE_URL"; $(PY) -m pytest; \
+		echo "== pytest against $$DATABASE_URL"; $(PY) -m pytest $(E2E_SELECT); \
 	elif $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-		echo "== pytest against PostgreSQL at 127.0.0.1:5432"; DATABASE_URL=$(PG_URL) $(PY) -m pytest; \
+		echo "== pytest against PostgreSQL at 127.0.0.1:5432"; DATABASE_URL=$(PG_URL) $(PY) -m pytest $(E2E_SELECT); \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL answers on neither DATABASE_URL nor 127.0.0.1:5432, and it is required."; exit 1; \
 	else \
 		echo "== PostgreSQL not reachable on 127.0.0.1:5432: skipping the PostgreSQL run"; \
 	fi
 
-test: lint
+test: lint browser
 	@echo "== pytest against SQLite"
-	env -u DATABASE_URL $(PY) -m pytest
+	env -u DATABASE_URL $(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
 clean:

@@ -8,89 +8,18 @@ association's row must give 404 to a user of this one.
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import models
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from finsam import tenancy
 from members.models import Association, UserRole
-
-SLUG = "vastmanland"
-OTHER_SLUG = "vasteras"
-YEAR = 2024
-
-# Project URLs that belong to Django itself and are tested by Django.
-EXEMPT_NAMES = {"login", "logout"}
-EXEMPT_PREFIXES = ("admin/",)
-
-# URL keywords whose sample is not a model row of that name.
-KWARG_MODELS: dict[str, str] = {}
+from tests.urlwalk import OTHER_SLUG, SLUG, YEAR, build, project_routes, sample_pk
 
 PERSONAS = ["anonymous", "outsider", "kansli", "styrelse", "revisor", "superuser"]
-
-
-def _walk(resolver: URLResolver, prefix: str = ""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            yield from _walk(entry, prefix + str(entry.pattern))
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), entry
-
-
-def _model_for(kwarg: str) -> type[models.Model]:
-    wanted = KWARG_MODELS.get(kwarg, kwarg.removesuffix("_id").replace("_", ""))
-    for model in apps.get_models():
-        if model._meta.model_name == wanted or model._meta.label_lower == wanted:
-            return model
-    raise AssertionError(
-        f"No model matches the URL keyword {kwarg!r}; name it after its model or add it "
-        "to KWARG_MODELS in this test."
-    )
-
-
-def _association_path(model: type[models.Model], depth: int = 0) -> str | None:
-    names = {f.name: f for f in model._meta.get_fields()}
-    if "association" in names:
-        return "association__slug"
-    if depth >= 2:
-        return None
-    for field in model._meta.get_fields():
-        if isinstance(field, models.ForeignKey):
-            inner = _association_path(field.related_model, depth + 1)
-            if inner:
-                return f"{field.name}__{inner}"
-    return None
-
-
-def _sample_pk(kwarg: str, slug: str) -> int:
-    model = _model_for(kwarg)
-    path = _association_path(model)
-    assert path, f"{model.__name__} cannot be traced to an association"
-    row = model.objects.filter(**{path: slug}).order_by("pk").first()
-    assert row is not None, (
-        f"The demo data holds no {model.__name__} of {slug}; the walk needs one for {kwarg!r}."
-    )
-    return row.pk
-
-
-def _build(route: str, slug: str) -> str:
-    import re
-
-    def replace(match: re.Match) -> str:
-        converter, name = match["conv"], match["name"]
-        if name == "slug":
-            return slug
-        if name == "year":
-            return str(YEAR)
-        if name.endswith("_id"):
-            return str(_sample_pk(name, slug))
-        raise AssertionError(f"Add a sample value for the URL keyword {name!r} ({converter}).")
-
-    return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", replace, route)
 
 
 def _expected(access: str, methods: set[str], persona: str) -> int:
@@ -133,16 +62,11 @@ def personas(db) -> dict[str, Client]:
 def test_every_url_answers_each_persona_as_its_access_says(personas):
     failures: list[str] = []
     walked = 0
-    for route, pattern in _walk(get_resolver()):
-        if route.startswith(EXEMPT_PREFIXES) or pattern.name in EXEMPT_NAMES:
-            continue
-        view = pattern.callback
-        access = getattr(view, "finsam_access", None)
+    for route, pattern, access, methods in project_routes():
         if access is None:
             failures.append(f"/{route} ({pattern.name}): the view does not use finsam.tenancy")
             continue
-        methods = getattr(view, "finsam_methods", {"GET"})
-        url = _build(route, SLUG)
+        url = build(route, SLUG)
         walked += 1
         for persona in PERSONAS:
             response = personas[persona].get(url)
@@ -167,8 +91,6 @@ def test_every_url_answers_each_persona_as_its_access_says(personas):
 
 def _build_foreign(route: str) -> str | None:
     """The URL under SLUG with every `_id` taken from OTHER_SLUG's rows, if it has them."""
-    import re
-
     try:
 
         def replace(match: re.Match) -> str:
@@ -177,7 +99,7 @@ def _build_foreign(route: str) -> str | None:
                 return SLUG
             if name == "year":
                 return str(YEAR)
-            return str(_sample_pk(name, OTHER_SLUG))
+            return str(sample_pk(name, OTHER_SLUG))
 
         return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", replace, route)
     except AssertionError:

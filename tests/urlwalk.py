@@ -1,0 +1,96 @@
+"""Walking the project's URLs with sample values taken from the demo data.
+
+Shared by the authorisation walk and the browser scan, so both pick up new URLs
+automatically. A URL keyword `<thing>_id` names a model (`member_id` → Member) whose
+row is taken from the demo association; `year` is the demo year.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.apps import apps
+from django.db import models
+from django.urls import URLPattern, URLResolver, get_resolver
+
+SLUG = "vastmanland"
+OTHER_SLUG = "vasteras"
+YEAR = 2024
+
+# Project URLs that belong to Django itself and are tested by Django.
+EXEMPT_NAMES = {"login", "logout"}
+EXEMPT_PREFIXES = ("admin/",)
+
+# URL keywords whose sample is not a model row of that name.
+KWARG_MODELS: dict[str, str] = {}
+
+def walk(resolver: URLResolver, prefix: str = ""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def _model_for(kwarg: str) -> type[models.Model]:
+    wanted = KWARG_MODELS.get(kwarg, kwarg.removesuffix("_id").replace("_", ""))
+    for model in apps.get_models():
+        if model._meta.model_name == wanted or model._meta.label_lower == wanted:
+            return model
+    raise AssertionError(
+        f"No model matches the URL keyword {kwarg!r}; name it after its model or add it "
+        "to KWARG_MODELS in this test."
+    )
+
+
+def _association_path(model: type[models.Model], depth: int = 0) -> str | None:
+    names = {f.name: f for f in model._meta.get_fields()}
+    if "association" in names:
+        return "association__slug"
+    if depth >= 2:
+        return None
+    for field in model._meta.get_fields():
+        if isinstance(field, models.ForeignKey):
+            inner = _association_path(field.related_model, depth + 1)
+            if inner:
+                return f"{field.name}__{inner}"
+    return None
+
+
+def sample_pk(kwarg: str, slug: str) -> int:
+    model = _model_for(kwarg)
+    path = _association_path(model)
+    assert path, f"{model.__name__} cannot be traced to an association"
+    row = model.objects.filter(**{path: slug}).order_by("pk").first()
+    assert row is not None, (
+        f"The demo data holds no {model.__name__} of {slug}; the walk needs one for {kwarg!r}."
+    )
+    return row.pk
+
+
+def build(route: str, slug: str) -> str:
+    def replace(match: re.Match) -> str:
+        converter, name = match["conv"], match["name"]
+        if name == "slug":
+            return slug
+        if name == "year":
+            return str(YEAR)
+        if name.endswith("_id"):
+            return str(sample_pk(name, slug))
+        raise AssertionError(f"Add a sample value for the URL keyword {name!r} ({converter}).")
+
+    return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", replace, route)
+
+
+def project_routes():
+    """(route, pattern, access, methods) for every project URL outside Django's own."""
+    for route, pattern in walk(get_resolver()):
+        if route.startswith(EXEMPT_PREFIXES) or pattern.name in EXEMPT_NAMES:
+            continue
+        view = pattern.callback
+        yield (
+            route,
+            pattern,
+            getattr(view, "finsam_access", None),
+            getattr(view, "finsam_methods", {"GET"}),
+        )
