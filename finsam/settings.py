@@ -125,6 +125,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6.0 default, chosen now
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,11 +139,8 @@ LANGUAGES = [("sv", "Svenska")]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
-# Dates are shown as 2024-12-31 everywhere, whatever the locale would say.
-DATE_FORMAT = "Y-m-d"
-SHORT_DATE_FORMAT = "Y-m-d"
-DATETIME_FORMAT = "Y-m-d H:i"
-DATE_INPUT_FORMATS = ["%Y-%m-%d"]
+# Dates are shown as 2024-12-31 everywhere (finsam/formats/sv/formats.py).
+FORMAT_MODULE_PATH = ["finsam.formats"]
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

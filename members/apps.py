@@ -9,4 +9,5 @@ class MembersConfig(AppConfig):
         ("Medlemmar", "members:member_list", "members", "read"),
         ("Bidrag", "members:allocation_list", "allocations", "read"),
         ("Organisation", "members:people_list", "people", "read"),
+        ("Ändringslogg", "members:audit_log", "audit", "read"),
     ]

@@ -222,10 +222,6 @@ class Appointment(models.Model):
         errors = {}
         if self.end and self.start and self.end < self.start:
             errors["end"] = "Slutdatum kan inte ligga före startdatum."
-        if self.role in self.BOARD_ROLES and not self.appointed_by_id:
-            errors["appointed_by"] = (
-                "Ange vilken medlem som har utsett ledamoten eller ersättaren."
-            )
         if errors:
             raise ValidationError(errors)
 
