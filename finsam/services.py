@@ -40,10 +40,17 @@ def _plain(value: Any) -> Any:
 
 def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
     """The concrete field values of a row as JSON-ready data, for the audit trail."""
-    names = fields or [
-        f.attname for f in obj._meta.concrete_fields if f.name not in ("id", "version")
-    ]
-    return {name: _plain(getattr(obj, name)) for name in names}
+    wanted = set(fields) if fields else None
+    result = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in ("id", "version") or (wanted and field.attname not in wanted):
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+            # As stored, so that before and after compare alike.
+            value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
+        result[field.attname] = _plain(value)
+    return result
 
 
 def check_version(obj: models.Model, expected: int | None, *, what: str) -> None:

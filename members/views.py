@@ -96,7 +96,10 @@ def association_home(request: HttpRequest) -> HttpResponse:
         {
             "members": selectors.members_of(association=association),
             "board": [a for a in current if a.role in Appointment.BOARD_ROLES],
-            "allocations": allocations[:2],
+            "allocations": [
+                (a, sum((c.amount for c in a.contributions.all()), Decimal(0)))
+                for a in allocations[:2]
+            ],
             "can_edit": can_edit(request.role),
             "nav_section": "start",
         },

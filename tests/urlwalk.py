@@ -24,6 +24,7 @@ EXEMPT_PREFIXES = ("admin/",)
 # URL keywords whose sample is not a model row of that name.
 KWARG_MODELS: dict[str, str] = {}
 
+
 def walk(resolver: URLResolver, prefix: str = ""):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
