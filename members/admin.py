@@ -1,0 +1,139 @@
+"""The admin for superusers; every save goes through the members services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+
+from finsam.services import ServiceError
+from members import services
+from members.models import (
+    Appointment,
+    Association,
+    Contribution,
+    Member,
+    Person,
+    StateAllocation,
+    UserRole,
+)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Saves through a service function instead of Model.save()."""
+
+    def _data(self, form) -> dict:
+        return {k: v for k, v in form.cleaned_data.items() if k in form._meta.fields}
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = self.service_save(request, obj, form, change)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            return
+        obj.pk = saved.pk
+
+    service_save = None  # each subclass names the service that saves its model
+
+
+@admin.register(Association)
+class AssociationAdmin(ServiceAdmin):
+    list_display = ["name", "slug", "orgnr", "merged_into"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def service_save(self, request, obj, form, change):
+        if not change:
+            obj.full_clean()
+            obj.save()
+            return obj
+        return services.association_update(
+            association=Association.objects.get(pk=obj.pk),
+            data=self._data(form),
+            expected_version=None,
+            by=request.user,
+        )
+
+
+@admin.register(Member)
+class MemberAdmin(ServiceAdmin):
+    list_display = ["name", "kind", "association", "joined", "left"]
+    list_filter = ["association", "kind"]
+
+    def service_save(self, request, obj, form, change):
+        data = self._data(form)
+        association = data.pop("association")
+        return services.member_save(
+            association=association,
+            data=data,
+            member=Member.objects.get(pk=obj.pk) if change else None,
+            by=request.user,
+        )
+
+
+@admin.register(Person)
+class PersonAdmin(ServiceAdmin):
+    list_display = ["name", "organisation", "association"]
+    list_filter = ["association"]
+
+    def service_save(self, request, obj, form, change):
+        data = self._data(form)
+        association = data.pop("association")
+        return services.person_save(
+            association=association,
+            data=data,
+            person=Person.objects.get(pk=obj.pk) if change else None,
+            by=request.user,
+        )
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(ServiceAdmin):
+    list_display = ["person", "role", "appointed_by", "start", "end", "association"]
+    list_filter = ["association", "role"]
+
+    def service_save(self, request, obj, form, change):
+        data = self._data(form)
+        association = data.pop("association")
+        return services.appointment_save(
+            association=association,
+            data=data,
+            appointment=Appointment.objects.get(pk=obj.pk) if change else None,
+            by=request.user,
+        )
+
+    def delete_model(self, request, obj):
+        services.appointment_delete(association=obj.association, appointment=obj, by=request.user)
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    fields = ["name", "party", "amount"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StateAllocation)
+class StateAllocationAdmin(admin.ModelAdmin):
+    """Read-only here: the key and the computed split are edited under Bidrag in the
+    application, where the split is shown and checked."""
+
+    list_display = ["association", "year", "amount", "key_basis", "decided_on"]
+    list_filter = ["association"]
+    inlines = [ContributionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(UserRole)
+class UserRoleAdmin(admin.ModelAdmin):
+    list_display = ["user", "association", "role"]
+    list_filter = ["association", "role"]
