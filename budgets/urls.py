@@ -1,3 +1,16 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from budgets import views
+
+app_name = "budgets"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("ny/", views.budget_create, name="budget_create"),
+    path("poster/ny/", views.line_create, name="line_create"),
+    path("<int:year>/", views.budget_detail, name="budget_detail"),
+    path("<int:year>/cell/", views.cell_save, name="cell_save"),
+    path("<int:year>/spara/", views.grid_save, name="grid_save"),
+    path("<int:year>/besluta/", views.budget_decide, name="budget_decide"),
+    path("<int:year>/revidera/", views.budget_revise, name="budget_revise"),
+]

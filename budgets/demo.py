@@ -1,0 +1,84 @@
+"""Demo budgets from fixtures/budgets/*.toml (amounts in tkr), safe to load twice."""
+
+from __future__ import annotations
+
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+
+from budgets import services
+from budgets.models import Budget, BudgetAmount, BudgetLine
+from members.models import Association
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "budgets"
+
+
+def load(*, stdout) -> None:
+    for path in sorted(FIXTURES.glob("*.toml")):
+        association = Association.objects.filter(slug=path.stem).first()
+        if association is None:
+            continue
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        lines = _lines(association, data)
+        for budget_data in data.get("budgets", []):
+            _budget(association, lines, budget_data)
+        stdout.write(f"  {association.name}: {len(data.get('budgets', []))} budgetar")
+
+
+def _lines(association: Association, data: dict) -> dict[str, BudgetLine]:
+    existing = {line.name: line for line in association.budget_lines.all()}
+    members = {m.name: m for m in association.members.all()}
+    wanted: list[dict] = []
+    for row in data.get("lines", []):
+        wanted.append(
+            {
+                "group": row["group"],
+                "name": row["name"],
+                "state": row.get("state", False),
+                "member": members.get(row.get("member", "")),
+            }
+        )
+    for budget_data in data.get("budgets", []):
+        for key in budget_data["amounts"]:
+            group, name = key.split("|", 1)
+            if all(w["name"] != name for w in wanted):
+                wanted.append({"group": group, "name": name})
+    for order, values in enumerate(wanted, 1):
+        values["sort_order"] = order * 10
+        if values["name"] not in existing:
+            existing[values["name"]] = services.budget_line_save(
+                association=association, data=values
+            )
+    return existing
+
+
+def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) -> None:
+    budget = Budget.objects.filter(association=association, year=data["year"]).first()
+    if budget is None:
+        version = services.budget_create(association=association, year=data["year"])
+    else:
+        version = budget.versions.order_by("-number").first()
+        if version.is_decided:
+            return
+    stored = {
+        (a.line_id, a.offset): a.version
+        for a in BudgetAmount.objects.filter(budget_version=version)
+    }
+    for key, amounts in data["amounts"].items():
+        line = lines[key.split("|", 1)[1]]
+        for offset, tkr in enumerate(amounts):
+            services.budget_amount_set(
+                budget_version=version,
+                line=line,
+                offset=offset,
+                amount=Decimal(tkr) * 1000,
+                expected_version=stored.get((line.id, offset), 0),
+            )
+    if data.get("decided_on"):
+        services.budget_decide(
+            budget_version=version,
+            decided_on=data["decided_on"],
+            paragraph=data.get("paragraph", ""),
+        )

@@ -1,0 +1,297 @@
+"""Writes to budgets: every one in a transaction, refusing closed years and decided
+versions, guarded by version checks, and audited."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from budgets.models import (
+    Actual,
+    Budget,
+    BudgetAmount,
+    BudgetLine,
+    BudgetVersion,
+    FiscalYear,
+    Forecast,
+)
+from finsam.models import AuditEntry
+from finsam.services import ServiceError, StaleEdit, audit, snapshot
+from members.models import Association
+
+
+def refuse_closed_year(association: Association, year: int) -> None:
+    if FiscalYear.objects.filter(
+        association=association, year=year, closed_on__isnull=False
+    ).exists():
+        raise ServiceError(f"Räkenskapsåret {year} är stängt och kan inte längre ändras.")
+
+
+def _refuse_decided(version: BudgetVersion) -> None:
+    if version.is_decided:
+        raise ServiceError(
+            f"Version {version.number} av budget {version.budget.year} är beslutad "
+            f"({version.decided_on}) och kan inte ändras. Gör en revidering i stället."
+        )
+
+
+@transaction.atomic
+def fiscal_year_ensure(*, association: Association, year: int) -> FiscalYear:
+    fiscal_year, _ = FiscalYear.objects.get_or_create(association=association, year=year)
+    return fiscal_year
+
+
+@transaction.atomic
+def budget_line_save(
+    *,
+    association: Association,
+    data: dict[str, Any],
+    line: BudgetLine | None = None,
+    expected_version: int | None = None,
+    by: Any = None,
+) -> BudgetLine:
+    """Add or change a line (rename, regroup, reorder, retire); its history stays."""
+    if line is not None:
+        line = BudgetLine.objects.select_for_update().get(pk=line.pk, association=association)
+        if expected_version is not None and line.version != expected_version:
+            raise StaleEdit(
+                f"Budgetposten {line.name} har ändrats av någon annan. Läs in sidan igen.",
+                current=line,
+            )
+        before = snapshot(line)
+    else:
+        line = BudgetLine(association=association)
+        before = None
+        if "sort_order" not in data:
+            last = association.budget_lines.aggregate(m=Max("sort_order"))["m"] or 0
+            line.sort_order = last + 10
+    for name, value in data.items():
+        setattr(line, name, value)
+    if not line.name.strip():
+        raise ServiceError("Ange budgetpostens namn.", field="name")
+    duplicate = BudgetLine.objects.filter(association=association, name=line.name)
+    if duplicate.exclude(pk=line.pk).exists():
+        raise ServiceError(f"Det finns redan en budgetpost som heter {line.name}.", field="name")
+    if line.member_id and line.member.association_id != association.id:
+        raise ServiceError("Medlemmen hör till ett annat förbund.")
+    if line.insats_id and line.insats.association_id != association.id:
+        raise ServiceError("Insatsen hör till ett annat förbund.")
+    creating = line.pk is None
+    if not creating:
+        line.version += 1
+    line.save()
+    audit(
+        association_id=association.id,
+        user=by,
+        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
+        obj=line,
+        before=before,
+        after=snapshot(line),
+    )
+    return line
+
+
+@transaction.atomic
+def budget_create(*, association: Association, year: int, by: Any = None) -> BudgetVersion:
+    """A new budget for `year`, as a first draft version."""
+    refuse_closed_year(association, year)
+    if Budget.objects.filter(association=association, year=year).exists():
+        raise ServiceError(f"Det finns redan en budget för {year}.")
+    fiscal_year_ensure(association=association, year=year)
+    budget = Budget.objects.create(association=association, year=year)
+    version = BudgetVersion.objects.create(budget=budget, number=1)
+    audit(
+        association_id=association.id,
+        user=by,
+        action=AuditEntry.CREATE,
+        obj=version,
+        before=None,
+        after=snapshot(version),
+    )
+    return version
+
+
+@transaction.atomic
+def budget_amount_set(
+    *,
+    budget_version: BudgetVersion,
+    line: BudgetLine,
+    offset: int,
+    amount: Decimal | None,
+    expected_version: int | None,
+    by: Any = None,
+) -> BudgetAmount | None:
+    """Set one cell of a draft. `expected_version` is the cell's version as read
+    (0 for a cell that was empty); a different one means somebody else saved first."""
+    budget_version = BudgetVersion.objects.select_for_update().get(pk=budget_version.pk)
+    budget = budget_version.budget
+    _refuse_decided(budget_version)
+    refuse_closed_year(budget.association, budget.year + offset)
+    if line.association_id != budget.association_id:
+        raise ServiceError("Budgetposten hör till ett annat förbund.")
+    if offset not in (0, 1, 2):
+        raise ServiceError("Budgeten omfattar bara budgetåret och två planår.")
+    if offset == 0 and line.from_contributions:
+        raise ServiceError(
+            f"{line.name} fylls från medlemsbidragen för {budget.year}; ändra tilldelningen "
+            "under Bidrag i stället."
+        )
+    cell = (
+        BudgetAmount.objects.select_for_update()
+        .filter(budget_version=budget_version, line=line, offset=offset)
+        .first()
+    )
+    current_version = cell.version if cell else 0
+    if expected_version is not None and expected_version != current_version:
+        raise StaleEdit(
+            f"{line.name} {budget.year + offset} har ändrats av någon annan sedan du "
+            "öppnade sidan. Din ändring är inte sparad.",
+            current=cell,
+        )
+    if cell is not None and amount is not None and cell.amount == amount:
+        return cell  # nothing changed: no write, no new version
+    before = snapshot(cell) if cell else None
+    if amount is None:
+        if cell:
+            audit(
+                association_id=budget.association_id,
+                user=by,
+                action=AuditEntry.DELETE,
+                obj=cell,
+                before=before,
+                after=None,
+            )
+            cell.delete()
+        return None
+    if cell is None:
+        cell = BudgetAmount(budget_version=budget_version, line=line, offset=offset)
+    else:
+        cell.version += 1
+    cell.amount = amount
+    cell.save()
+    audit(
+        association_id=budget.association_id,
+        user=by,
+        action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
+        obj=cell,
+        before=before,
+        after=snapshot(cell),
+    )
+    return cell
+
+
+@transaction.atomic
+def budget_decide(
+    *,
+    budget_version: BudgetVersion,
+    decided_on: datetime.date,
+    paragraph: str,
+    by: Any = None,
+) -> BudgetVersion:
+    budget_version = BudgetVersion.objects.select_for_update().get(pk=budget_version.pk)
+    _refuse_decided(budget_version)
+    refuse_closed_year(budget_version.budget.association, budget_version.budget.year)
+    if decided_on is None:
+        raise ServiceError("Ange datum för styrelsens beslut.", field="decided_on")
+    before = snapshot(budget_version)
+    budget_version.status = BudgetVersion.DECIDED
+    budget_version.decided_on = decided_on
+    budget_version.paragraph = paragraph
+    budget_version.decided_by = by if getattr(by, "is_authenticated", False) else None
+    budget_version.save()
+    audit(
+        association_id=budget_version.budget.association_id,
+        user=by,
+        action=AuditEntry.UPDATE,
+        obj=budget_version,
+        before=before,
+        after=snapshot(budget_version),
+    )
+    return budget_version
+
+
+@transaction.atomic
+def budget_revise(*, budget: Budget, by: Any = None) -> BudgetVersion:
+    """A revision: a new draft version copied from the latest one."""
+    budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    refuse_closed_year(budget.association, budget.year)
+    latest = budget.versions.order_by("-number").first()
+    if latest is not None and not latest.is_decided:
+        raise ServiceError(
+            f"Version {latest.number} är fortfarande ett utkast; ändra i den i stället."
+        )
+    number = (latest.number if latest else 0) + 1
+    version = BudgetVersion.objects.create(budget=budget, number=number)
+    if latest is not None:
+        BudgetAmount.objects.bulk_create(
+            [
+                BudgetAmount(
+                    budget_version=version, line_id=a.line_id, offset=a.offset, amount=a.amount
+                )
+                for a in latest.amounts.all()
+            ]
+        )
+    audit(
+        association_id=budget.association_id,
+        user=by,
+        action=AuditEntry.CREATE,
+        obj=version,
+        before=None,
+        after=snapshot(version),
+    )
+    return version
+
+
+@transaction.atomic
+def forecast_set(
+    *, line: BudgetLine, year: int, made_on: datetime.date, amount: Decimal, by: Any = None
+) -> Forecast:
+    refuse_closed_year(line.association, year)
+    forecast, created = Forecast.objects.get_or_create(
+        line=line, year=year, made_on=made_on, defaults={"amount": amount}
+    )
+    before = None if created else snapshot(forecast)
+    forecast.amount = amount
+    forecast.save()
+    audit(
+        association_id=line.association_id,
+        user=by,
+        action=AuditEntry.CREATE if created else AuditEntry.UPDATE,
+        obj=forecast,
+        before=before,
+        after=snapshot(forecast),
+    )
+    return forecast
+
+
+@transaction.atomic
+def actuals_set(
+    *, fiscal_year: FiscalYear, line: BudgetLine, month: int, amount: Decimal, by: Any = None
+) -> Actual:
+    """Outcome of one line and month, entered by hand (the ledger import writes the same)."""
+    refuse_closed_year(fiscal_year.association, fiscal_year.year)
+    if line.association_id != fiscal_year.association_id:
+        raise ServiceError("Budgetposten hör till ett annat förbund.")
+    if not 1 <= month <= 12:
+        raise ServiceError("Månaden ska vara mellan 1 och 12.")
+    actual = Actual.objects.filter(line=line, year=fiscal_year.year, month=month).first()
+    before = snapshot(actual) if actual else None
+    if actual is None:
+        actual = Actual(line=line, year=fiscal_year.year, month=month, amount=amount)
+    else:
+        actual.amount = amount
+        actual.version += 1
+    actual.save()
+    audit(
+        association_id=line.association_id,
+        user=by,
+        action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
+        obj=actual,
+        before=before,
+        after=snapshot(actual),
+    )
+    return actual

@@ -1,0 +1,272 @@
+"""Budget pages: the list, the editable grid (htmx per cell, or one form without
+JavaScript), deciding and revising versions, and adding lines."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from budgets import selectors, services
+from budgets.models import Budget, BudgetLine
+from finsam.money import AmountError, format_kronor, parse_amount
+from finsam.services import ServiceError, StaleEdit
+from finsam.tenancy import EDIT, READ, association_view, can_edit
+from members.models import Member
+
+
+def _url(name: str, request: HttpRequest, **kwargs) -> str:
+    return reverse(f"budgets:{name}", kwargs={"slug": request.association.slug, **kwargs})
+
+
+def _budget(request: HttpRequest, year: int) -> Budget:
+    return get_object_or_404(Budget, association=request.association, year=year)
+
+
+@association_view(READ)
+def index(request: HttpRequest) -> HttpResponse:
+    budgets = list(
+        Budget.objects.filter(association=request.association).prefetch_related("versions")
+    )
+    return render(
+        request,
+        "budgets/index.html",
+        {
+            "budgets": budgets,
+            "can_edit": can_edit(request.role),
+            "next_year": datetime.date.today().year + 1,
+            "nav_section": "budgets",
+        },
+    )
+
+
+@association_view(EDIT, methods=("POST",))
+def budget_create(request: HttpRequest) -> HttpResponse:
+    try:
+        year = int(request.POST.get("year", ""))
+        if not 2004 <= year <= 2100:
+            raise ValueError
+    except ValueError:
+        messages.error(request, "Ange budgetåret som ett årtal, till exempel 2025.")
+        return redirect(_url("index", request))
+    try:
+        services.budget_create(association=request.association, year=year, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_url("index", request))
+    messages.success(request, f"Budget {year} är skapad som utkast.")
+    return redirect(_url("budget_detail", request, year=year))
+
+
+def _version_number(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _grid_page(request: HttpRequest, grid, status: int = 200, errors: int = 0) -> HttpResponse:
+    return render(
+        request,
+        "budgets/budget_detail.html",
+        {
+            "grid": grid,
+            "can_edit": can_edit(request.role),
+            "errors": errors,
+            "nav_section": "budgets",
+            "breadcrumbs": [
+                ("Budget", _url("index", request)),
+                (f"Budget {grid.budget.year}", None),
+            ],
+        },
+        status=status,
+    )
+
+
+@association_view(READ)
+def budget_detail(request: HttpRequest, year: int) -> HttpResponse:
+    budget = _budget(request, year)
+    grid = selectors.budget_grid(
+        budget=budget, version_number=_version_number(request), can_edit=can_edit(request.role)
+    )
+    return _grid_page(request, grid)
+
+
+def _find_cell(grid, line_id: int, offset: int):
+    for group in grid.groups:
+        for row in group.rows:
+            if row.line.id == line_id:
+                return row.cells[offset]
+    return None
+
+
+@association_view(EDIT, methods=("POST",))
+def cell_save(request: HttpRequest, year: int) -> HttpResponse:
+    """One cell, saved as the user leaves it (htmx): the cell and the totals come back."""
+    budget = _budget(request, year)
+    try:
+        line_id = int(request.POST["line"])
+        offset = int(request.POST["offset"])
+        expected = int(request.POST.get("cell_version", "0"))
+    except (KeyError, ValueError) as exc:
+        raise Http404("Okänd cell.") from exc
+    line = get_object_or_404(BudgetLine, association=request.association, pk=line_id)
+    typed = request.POST.get("amount", "")
+    error = None
+    version = budget.versions.order_by("-number").first()
+    try:
+        amount = parse_amount(typed, allow_empty=True)
+        services.budget_amount_set(
+            budget_version=version,
+            line=line,
+            offset=offset,
+            amount=amount,
+            expected_version=expected,
+            by=request.user,
+        )
+    except AmountError as exc:
+        error = exc.messages[0]
+    except StaleEdit as exc:
+        other = exc.current.amount if exc.current is not None else None
+        shown = "tom" if other is None else f"{format_kronor(other)} kr"
+        error = f"{exc.message} Den andra personens värde: {shown}."
+        typed = None
+    except ServiceError as exc:
+        error = exc.message
+    grid = selectors.budget_grid(budget=budget, can_edit=True)
+    cell = _find_cell(grid, line.id, offset)
+    if error:
+        cell.error = error
+        cell.typed = typed
+    return render(
+        request,
+        "budgets/cell_response.html",
+        {"grid": grid, "cell": cell, "row_line": line, "can_edit": True},
+    )
+
+
+@association_view(EDIT, methods=("POST",))
+def grid_save(request: HttpRequest, year: int) -> HttpResponse:
+    """The whole grid as one form (without JavaScript): all cells or none."""
+    budget = _budget(request, year)
+    grid = selectors.budget_grid(budget=budget, can_edit=True)
+    changes = []
+    errors = 0
+    for group in grid.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                name = f"cell-{cell.line_id}-{cell.offset}"
+                if not cell.editable or name not in request.POST:
+                    continue
+                typed = request.POST[name]
+                try:
+                    amount = parse_amount(typed, allow_empty=True)
+                except AmountError as exc:
+                    cell.error, cell.typed = exc.messages[0], typed
+                    errors += 1
+                    continue
+                if amount != cell.amount:
+                    expected = int(request.POST.get(f"v-{cell.line_id}-{cell.offset}", "0") or 0)
+                    changes.append((row.line, cell, amount, expected, typed))
+    if not errors:
+        try:
+            _apply(grid, changes, request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+            for _, cell, _, _, typed in changes:
+                cell.typed = typed
+            return _grid_page(request, grid, status=400, errors=1)
+        messages.success(request, f"{len(changes)} belopp är sparade.")
+        return redirect(_url("budget_detail", request, year=year))
+    for _, cell, _amount, _, typed in changes:
+        cell.typed = typed
+    return _grid_page(request, grid, status=400, errors=errors)
+
+
+def _apply(grid, changes, user) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        for line, cell, amount, expected, _ in changes:
+            services.budget_amount_set(
+                budget_version=grid.version,
+                line=line,
+                offset=cell.offset,
+                amount=amount,
+                expected_version=expected,
+                by=user,
+            )
+
+
+@association_view(EDIT, methods=("POST",))
+def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
+    budget = _budget(request, year)
+    version = budget.versions.order_by("-number").first()
+    try:
+        decided_on = datetime.date.fromisoformat(request.POST.get("decided_on", ""))
+    except ValueError:
+        messages.error(request, "Ange beslutsdatum som ÅÅÅÅ-MM-DD, till exempel 2024-11-24.")
+        return redirect(_url("budget_detail", request, year=year))
+    try:
+        services.budget_decide(
+            budget_version=version,
+            decided_on=decided_on,
+            paragraph=request.POST.get("paragraph", "").strip()[:50],
+            by=request.user,
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Version {version.number} av budget {year} är beslutad.")
+    return redirect(_url("budget_detail", request, year=year))
+
+
+@association_view(EDIT, methods=("POST",))
+def budget_revise(request: HttpRequest, year: int) -> HttpResponse:
+    budget = _budget(request, year)
+    try:
+        version = services.budget_revise(budget=budget, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Version {version.number} är skapad som utkast att revidera.")
+    return redirect(_url("budget_detail", request, year=year))
+
+
+class LineForm(forms.Form):
+    name = forms.CharField(label="Namn", max_length=200)
+    group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)
+    member = forms.ModelChoiceField(
+        label="Medlem (för bidragsrader)", queryset=Member.objects.none(), required=False
+    )
+
+
+@association_view(EDIT)
+def line_create(request: HttpRequest) -> HttpResponse:
+    form = LineForm(request.POST or None)
+    form.fields["member"].queryset = Member.objects.filter(association=request.association)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.budget_line_save(
+                association=request.association, data=form.cleaned_data, by=request.user
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Budgetposten är tillagd.")
+            return redirect(request.POST.get("next") or _url("index", request))
+    return render(
+        request,
+        "members/object_form.html",
+        {
+            "form": form,
+            "title": "Ny budgetpost",
+            "nav_section": "budgets",
+            "breadcrumbs": [("Budget", _url("index", request)), ("Ny budgetpost", None)],
+        },
+        status=400 if form.errors else 200,
+    )

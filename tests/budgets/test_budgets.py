@@ -1,0 +1,237 @@
+"""Budgets: totals as the documents print them, versions, stale edits, closed years."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from budgets import services
+from budgets.models import Budget, BudgetAmount, BudgetLine, FiscalYear
+from budgets.selectors import budget_grid, insats_money
+from finsam.services import ServiceError, StaleEdit
+from insatser.models import Insats
+
+
+def url(name: str, **kwargs) -> str:
+    return reverse(f"budgets:{name}", kwargs={"slug": "testbygden", **kwargs})
+
+
+@pytest.fixture
+def draft(association):
+    version = services.budget_create(association=association, year=2025)
+    line = services.budget_line_save(
+        association=association, data={"group": BudgetLine.ADMINISTRATION, "name": "Styrelse"}
+    )
+    return version, line
+
+
+def test_the_demo_budgets_give_the_printed_totals(db):
+    call_command("load_demo", verbosity=0)
+    vm = budget_grid(budget=Budget.objects.get(association__slug="vastra-malardalen", year=2023))
+    totals = {g.key: g.totals()[0] for g in vm.groups}
+    assert vm.income[0] == Decimal("3000000")
+    assert totals["administration"] == Decimal("871000")
+    assert totals["insats"] == Decimal("2576000")
+    assert vm.result[0] == Decimal("-447000")
+    assert vm.version.is_decided and vm.version.decided_on == datetime.date(2022, 11, 24)
+    vml = budget_grid(budget=Budget.objects.get(association__slug="vastmanland", year=2024))
+    assert vml.income[0] == Decimal("19038000")
+    assert vml.costs[0] == Decimal("20983000")
+    assert vml.result[0] == Decimal("-1945000")
+
+
+def test_a_decided_version_refuses_every_change(draft, kansli_client):
+    version, line = draft
+    services.budget_amount_set(
+        budget_version=version, line=line, offset=0, amount=Decimal(100), expected_version=0
+    )
+    services.budget_decide(
+        budget_version=version, decided_on=datetime.date(2024, 11, 20), paragraph="§ 12"
+    )
+    with pytest.raises(ServiceError, match="beslutad"):
+        services.budget_amount_set(
+            budget_version=version, line=line, offset=0, amount=Decimal(200), expected_version=1
+        )
+    with pytest.raises(ServiceError, match="beslutad"):
+        services.budget_decide(
+            budget_version=version, decided_on=datetime.date(2024, 11, 21), paragraph=""
+        )
+    response = kansli_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 0, "amount": "300", "cell_version": 1},
+    )
+    assert "beslutad" in response.content.decode()
+    assert BudgetAmount.objects.get(line=line).amount == Decimal(100)
+    revision = services.budget_revise(budget=version.budget)
+    assert revision.number == 2
+    assert BudgetAmount.objects.get(budget_version=revision, line=line).amount == Decimal(100)
+
+
+def test_a_stale_cell_is_refused_and_the_first_edit_survives(draft, kansli_client):
+    version, line = draft
+    # Both people read the empty cell (version 0); the first saves, the second is refused.
+    first = kansli_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 0, "amount": "1 000", "cell_version": 0},
+    )
+    assert first.status_code == 200 and "aria-invalid" not in first.content.decode()
+    second = kansli_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 0, "amount": "2 000", "cell_version": 0},
+    )
+    page = second.content.decode()
+    assert "har ändrats av någon annan" in page
+    assert "Den andra personens värde: 1\u00a0000 kr" in page
+    assert BudgetAmount.objects.get(line=line).amount == Decimal(1000)
+    with pytest.raises(StaleEdit):
+        services.budget_amount_set(
+            budget_version=version, line=line, offset=0, amount=Decimal(5), expected_version=0
+        )
+
+
+def test_a_bad_amount_is_marked_on_its_cell_and_totals_update(draft, kansli_client):
+    version, line = draft
+    response = kansli_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 1, "amount": "12x", "cell_version": 0},
+    )
+    page = response.content.decode()
+    assert 'aria-invalid="true"' in page and "bokstäver" in page and 'value="12x"' in page
+    assert not BudgetAmount.objects.exists()
+    ok = kansli_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 1, "amount": "2 500", "cell_version": 0},
+    ).content.decode()
+    assert 'id="grid-totals" hx-swap-oob="true"' in ok
+    assert "\u22122\u00a0500" in ok  # the plan year's result
+
+
+def test_the_grid_without_javascript_saves_all_or_nothing(draft, kansli_client):
+    version, line = draft
+    other = services.budget_line_save(
+        association=line.association, data={"group": BudgetLine.ADMINISTRATION, "name": "Revision"}
+    )
+    bad = kansli_client.post(
+        url("grid_save", year=2025),
+        {f"cell-{line.pk}-0": "100", f"cell-{other.pk}-0": "1,2,3"},
+    )
+    assert bad.status_code == 400
+    assert "ett decimaltecken" in bad.content.decode()
+    assert not BudgetAmount.objects.exists()
+    good = kansli_client.post(
+        url("grid_save", year=2025),
+        {f"cell-{line.pk}-0": "100", f"cell-{other.pk}-0": "1 200,50"},
+    )
+    assert good.status_code == 302
+    assert BudgetAmount.objects.get(line=other).amount == Decimal("1200.50")
+
+
+def test_contribution_lines_come_from_the_members_app(association):
+    from members.models import StateAllocation
+    from members.services import allocation_save
+
+    members = {m.name: m for m in association.members.all()}
+    allocation_save(
+        association=association,
+        year=2025,
+        amount=Decimal("1500000"),
+        decided_on=None,
+        key_basis=StateAllocation.PERCENT,
+        weights={members["Köpings kommun"].id: Decimal(100)},
+    )
+    version = services.budget_create(association=association, year=2025)
+    koping = services.budget_line_save(
+        association=association,
+        data={
+            "group": BudgetLine.CONTRIBUTION,
+            "name": "Köping",
+            "member": members["Köpings kommun"],
+        },
+    )
+    grid = budget_grid(budget=version.budget)
+    assert grid.income[0] == Decimal("750000")  # the whole municipal quarter
+    with pytest.raises(ServiceError, match="fylls från medlemsbidragen"):
+        services.budget_amount_set(
+            budget_version=version, line=koping, offset=0, amount=Decimal(1), expected_version=0
+        )
+
+
+def test_a_closed_year_refuses_changes(draft):
+    version, line = draft
+    fiscal_year = FiscalYear.objects.get(association=line.association, year=2025)
+    fiscal_year.closed_on = datetime.date(2026, 3, 20)
+    fiscal_year.save()
+    with pytest.raises(ServiceError, match="stängt"):
+        services.budget_amount_set(
+            budget_version=version, line=line, offset=0, amount=Decimal(1), expected_version=0
+        )
+    with pytest.raises(ServiceError, match="stängt"):
+        services.actuals_set(fiscal_year=fiscal_year, line=line, month=3, amount=Decimal(1))
+
+
+def test_insats_money_gives_budget_and_outcome_per_year(association):
+    insats = Insats.objects.create(association=association, name="Team", code="T", kind="individ")
+    version = services.budget_create(association=association, year=2025)
+    line = services.budget_line_save(
+        association=association,
+        data={"group": BudgetLine.INSATS, "name": "Team", "insats": insats},
+    )
+    services.budget_amount_set(
+        budget_version=version, line=line, offset=0, amount=Decimal(500000), expected_version=0
+    )
+    fiscal_year = FiscalYear.objects.get(association=association, year=2025)
+    services.actuals_set(fiscal_year=fiscal_year, line=line, month=1, amount=Decimal(40000))
+    services.actuals_set(fiscal_year=fiscal_year, line=line, month=2, amount=Decimal(41000))
+    money = insats_money(association=association, insats_ids=[insats.id])
+    assert money[insats.id][2025].budget == Decimal(500000)
+    assert money[insats.id][2025].outcome == Decimal(81000)
+
+
+@pytest.mark.parametrize("persona", ["styrelse_user", "revisor_user"])
+def test_readers_see_the_grid_but_cannot_change_it(client, request, draft, persona):
+    version, line = draft
+    client.force_login(request.getfixturevalue(persona))
+    page = client.get(url("budget_detail", year=2025)).content.decode()
+    assert "Styrelse" in page and 'name="cell-' not in page
+    response = client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 0, "amount": "1", "cell_version": 0},
+    )
+    assert response.status_code == 403
+    assert not BudgetAmount.objects.exists()
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_the_grid_does_a_fixed_number_of_queries(
+    kansli_client, draft, django_assert_max_num_queries, size
+):
+    version, _ = draft
+    for i in range(size):
+        line = services.budget_line_save(
+            association=version.budget.association,
+            data={"group": BudgetLine.INSATS, "name": f"Insats {i}"},
+        )
+        services.budget_amount_set(
+            budget_version=version, line=line, offset=0, amount=Decimal(i), expected_version=0
+        )
+    with django_assert_max_num_queries(12):
+        assert kansli_client.get(url("budget_detail", year=2025)).status_code == 200
+
+
+def test_the_admin_cannot_change_a_budget_figure(client, superuser, draft):
+    version, line = draft
+    services.budget_amount_set(
+        budget_version=version, line=line, offset=0, amount=Decimal(100), expected_version=0
+    )
+    client.force_login(superuser)
+    cell = BudgetAmount.objects.get()
+    response = client.post(
+        f"/admin/budgets/budgetamount/{cell.pk}/change/",
+        {"budget_version": version.pk, "line": line.pk, "offset": 0, "amount": "999"},
+    )
+    assert response.status_code == 403
+    assert BudgetAmount.objects.get().amount == Decimal(100)
