@@ -24,6 +24,25 @@ def load(*, stdout) -> None:
         lines = _lines(association, data)
         for budget_data in data.get("budgets", []):
             _budget(association, lines, budget_data)
+        for forecast in data.get("forecasts", []):
+            for name, tkr in forecast["amounts"].items():
+                services.forecast_set(
+                    line=lines[name],
+                    year=forecast["year"],
+                    made_on=forecast["made_on"],
+                    amount=Decimal(tkr) * 1000,
+                )
+        for actuals in data.get("actuals", []):
+            fiscal_year = services.fiscal_year_ensure(
+                association=association, year=actuals["year"]
+            )
+            for name, tkr in actuals["amounts"].items():
+                services.actuals_set(
+                    fiscal_year=fiscal_year,
+                    line=lines[name],
+                    month=actuals.get("month", 12),
+                    amount=Decimal(tkr) * 1000,
+                )
         stdout.write(f"  {association.name}: {len(data.get('budgets', []))} budgetar")
 
 

@@ -163,3 +163,148 @@ def insats_money(*, association: Association, insats_ids) -> dict[int, dict[int,
             year, budget_by.get((insats_id, year)), outcome_by.get((insats_id, year))
         )
     return result
+
+
+@dataclass
+class ComparisonRow:
+    line: BudgetLine
+    values: list[Decimal | None]  # bokslut N-2, budget N-1, prognos N-1, budget N, plan N+1, N+2
+    outcome_to_date: Decimal | None = None
+
+    @property
+    def deviation(self) -> Decimal | None:
+        if self.outcome_to_date is None or self.values[3] is None:
+            return None
+        return self.outcome_to_date - self.values[3]
+
+    @property
+    def deviation_percent(self) -> Decimal | None:
+        if self.deviation is None or not self.values[3]:
+            return None
+        return self.deviation * 100 / self.values[3]
+
+
+@dataclass
+class ComparisonGroup:
+    key: str
+    label: str
+    is_income: bool
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+    def totals(self) -> list[Decimal | None]:
+        return [_sum_or_none(r.values[i] for r in self.rows) for i in range(6)]
+
+    def outcome_total(self) -> Decimal | None:
+        return _sum_or_none(r.outcome_to_date for r in self.rows)
+
+
+def _sum_or_none(values) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return sum(present, ZERO) if present else None
+
+
+@dataclass
+class Comparison:
+    year: int
+    groups: list[ComparisonGroup]
+    months_with_outcome: int
+
+    @property
+    def headings(self) -> list[str]:
+        y = self.year
+        return [
+            f"Bokslut {y - 2}",
+            f"Budget {y - 1}",
+            f"Prognos {y - 1}",
+            f"Budget {y}",
+            f"Plan {y + 1}",
+            f"Plan {y + 2}",
+        ]
+
+    def _total(self, income: bool, index: int) -> Decimal | None:
+        return _sum_or_none(
+            g.totals()[index] if index >= 0 else g.outcome_total()
+            for g in self.groups
+            if g.is_income == income
+        )
+
+    def result(self) -> list[Decimal | None]:
+        out = []
+        for i in range(6):
+            income, costs = self._total(True, i), self._total(False, i)
+            out.append(
+                None if income is None and costs is None else (income or ZERO) - (costs or ZERO)
+            )
+        return out
+
+    def income(self) -> list[Decimal | None]:
+        return [self._total(True, i) for i in range(6)]
+
+    def costs(self) -> list[Decimal | None]:
+        return [self._total(False, i) for i in range(6)]
+
+
+def _current_versions(association: Association, years: list[int]) -> dict[int, BudgetVersion]:
+    chosen: dict[int, BudgetVersion] = {}
+    for v in BudgetVersion.objects.filter(
+        budget__association=association, budget__year__in=years
+    ).select_related("budget"):
+        current = chosen.get(v.budget.year)
+        if current is None or (v.is_decided, v.number) > (current.is_decided, current.number):
+            chosen[v.budget.year] = v
+    return chosen
+
+
+def comparison(*, budget: Budget) -> Comparison:
+    """The six columns of the source documents and the follow-up of year N, in a
+    fixed number of queries."""
+    from budgets.models import Forecast
+
+    association, year = budget.association, budget.year
+    versions = _current_versions(association, [year - 1, year])
+    amounts: dict[tuple[int, int, int], Decimal] = {}
+    for a in BudgetAmount.objects.filter(
+        budget_version__in=list(versions.values())
+    ).select_related("budget_version__budget"):
+        amounts[(a.line_id, a.budget_version.budget.year, a.offset)] = a.amount
+    contributions: dict[tuple[str, int], Decimal] = {}
+    for c in Contribution.objects.filter(
+        allocation__association=association, allocation__year__in=[year - 1, year]
+    ).select_related("allocation"):
+        key = "state" if c.member_id is None else f"member:{c.member_id}"
+        contributions[(key, c.allocation.year)] = c.amount
+    forecasts: dict[int, Decimal] = {}
+    for f in Forecast.objects.filter(line__association=association, year=year - 1).order_by(
+        "made_on", "id"
+    ):
+        forecasts[f.line_id] = f.amount  # the latest wins
+    outcome: dict[tuple[int, int], Decimal] = {}
+    months = set()
+    for a in Actual.objects.filter(line__association=association, year__in=[year - 2, year]):
+        outcome[(a.line_id, a.year)] = outcome.get((a.line_id, a.year), ZERO) + a.amount
+        if a.year == year:
+            months.add(a.month)
+    groups = {
+        key: ComparisonGroup(key, label, key in BudgetLine.INCOME_GROUPS)
+        for key, label in BudgetLine.GROUPS
+    }
+    for line in BudgetLine.objects.filter(association=association):
+        key = _contribution_key(line)
+
+        def budgeted(budget_year: int, offset: int, line=line, key=key) -> Decimal | None:
+            if offset == 0 and key is not None:
+                return contributions.get((key, budget_year))
+            return amounts.get((line.id, budget_year, offset))
+
+        values = [
+            outcome.get((line.id, year - 2)),
+            budgeted(year - 1, 0),
+            forecasts.get(line.id),
+            budgeted(year, 0),
+            budgeted(year, 1),
+            budgeted(year, 2),
+        ]
+        row = ComparisonRow(line, values, outcome.get((line.id, year)))
+        if any(v is not None for v in values) or row.outcome_to_date is not None:
+            groups[line.group].rows.append(row)
+    return Comparison(year, [g for g in groups.values() if g.rows], max(months, default=0))

@@ -254,6 +254,8 @@ def forecast_set(
     forecast, created = Forecast.objects.get_or_create(
         line=line, year=year, made_on=made_on, defaults={"amount": amount}
     )
+    if not created and forecast.amount == amount:
+        return forecast
     before = None if created else snapshot(forecast)
     forecast.amount = amount
     forecast.save()
@@ -279,6 +281,8 @@ def actuals_set(
     if not 1 <= month <= 12:
         raise ServiceError("Månaden ska vara mellan 1 och 12.")
     actual = Actual.objects.filter(line=line, year=fiscal_year.year, month=month).first()
+    if actual is not None and actual.amount == amount:
+        return actual
     before = snapshot(actual) if actual else None
     if actual is None:
         actual = Actual(line=line, year=fiscal_year.year, month=month, amount=amount)

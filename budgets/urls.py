@@ -14,3 +14,6 @@ urlpatterns = [
     path("<int:year>/besluta/", views.budget_decide, name="budget_decide"),
     path("<int:year>/revidera/", views.budget_revise, name="budget_revise"),
 ]
+urlpatterns += [
+    path("<int:year>/jamforelse/", views.budget_comparison, name="budget_comparison"),
+]

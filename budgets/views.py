@@ -270,3 +270,22 @@ def line_create(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@association_view(READ)
+def budget_comparison(request: HttpRequest, year: int) -> HttpResponse:
+    budget = _budget(request, year)
+    return render(
+        request,
+        "budgets/budget_comparison.html",
+        {
+            "comparison": selectors.comparison(budget=budget),
+            "budget": budget,
+            "nav_section": "budgets",
+            "breadcrumbs": [
+                ("Budget", _url("index", request)),
+                (f"Budget {year}", _url("budget_detail", request, year=year)),
+                ("Jämförelse och uppföljning", None),
+            ],
+        },
+    )
