@@ -17,3 +17,9 @@ urlpatterns = [
 urlpatterns += [
     path("<int:year>/jamforelse/", views.budget_comparison, name="budget_comparison"),
 ]
+urlpatterns += [
+    path("<int:year>/excel/", views.budget_xlsx, name="budget_xlsx"),
+    path("<int:year>/jamforelse/excel/", views.comparison_xlsx, name="comparison_xlsx"),
+    path("<int:year>/import/", views.budget_import, name="budget_import"),
+    path("<int:year>/import/genomfor/", views.budget_import_apply, name="budget_import_apply"),
+]

@@ -4,15 +4,18 @@ JavaScript), deciding and revising versions, and adding lines."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from budgets import selectors, services
-from budgets.models import Budget, BudgetLine
+from budgets import excel, selectors, services
+from budgets.models import Budget, BudgetLine, BudgetVersion
 from finsam.money import AmountError, format_kronor, parse_amount
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
@@ -188,8 +191,6 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _apply(grid, changes, user) -> None:
-    from django.db import transaction
-
     with transaction.atomic():
         for line, cell, amount, expected, _ in changes:
             services.budget_amount_set(
@@ -289,3 +290,113 @@ def budget_comparison(request: HttpRequest, year: int) -> HttpResponse:
             ],
         },
     )
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@association_view(READ)
+def budget_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    grid = selectors.budget_grid(
+        budget=_budget(request, year), version_number=_version_number(request)
+    )
+    return _xlsx_response(
+        excel.grid_to_xlsx(grid), f"budget-{request.association.slug}-{year}.xlsx"
+    )
+
+
+@association_view(READ)
+def comparison_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    comparison = selectors.comparison(budget=_budget(request, year))
+    return _xlsx_response(
+        excel.comparison_to_xlsx(comparison), f"jamforelse-{request.association.slug}-{year}.xlsx"
+    )
+
+
+IMPORT_SALT = "budgets.import"
+
+
+@association_view(EDIT)
+def budget_import(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload a sheet and see what it would change; nothing is saved here."""
+    budget = _budget(request, year)
+    context = {
+        "budget": budget,
+        "nav_section": "budgets",
+        "breadcrumbs": [
+            ("Budget", _url("index", request)),
+            (f"Budget {year}", _url("budget_detail", request, year=year)),
+            ("Importera från Excel", None),
+        ],
+    }
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            context["error"] = "Välj en Excel-fil att läsa in."
+        elif upload.size > excel.MAX_BYTES:
+            context["error"] = "Filen är större än 5 MB. Är det verkligen en budget?"
+        else:
+            grid = selectors.budget_grid(budget=budget, can_edit=True)
+            try:
+                preview = excel.read_budget_xlsx(
+                    upload.read(), grid=grid, thousands=bool(request.POST.get("tkr"))
+                )
+            except excel.ImportRefused as exc:
+                context["error"] = str(exc)
+            else:
+                context["preview"] = preview
+                context["file_name"] = upload.name
+                context["payload"] = signing.dumps(
+                    {
+                        "version": grid.version.pk,
+                        "changes": [
+                            [c.line_id, c.offset, str(c.new), c.cell_version]
+                            for c in preview.changes
+                        ],
+                    },
+                    salt=IMPORT_SALT,
+                )
+    status = 400 if context.get("error") else 200
+    return render(request, "budgets/budget_import.html", context, status=status)
+
+
+@association_view(EDIT, methods=("POST",))
+def budget_import_apply(request: HttpRequest, year: int) -> HttpResponse:
+    """Apply a previewed import: every change in one transaction, or none."""
+    budget = _budget(request, year)
+    try:
+        payload = signing.loads(request.POST.get("payload", ""), salt=IMPORT_SALT, max_age=3600)
+    except signing.BadSignature:
+        messages.error(
+            request, "Förhandsgranskningen är för gammal eller ogiltig. Läs in filen igen."
+        )
+        return redirect(_url("budget_import", request, year=year))
+    version = get_object_or_404(BudgetVersion, budget=budget, pk=payload["version"])
+    lines = {
+        line.id: line
+        for line in BudgetLine.objects.filter(
+            association=request.association, pk__in=[c[0] for c in payload["changes"]]
+        )
+    }
+    try:
+        with transaction.atomic():
+            for line_id, offset, amount, cell_version in payload["changes"]:
+                services.budget_amount_set(
+                    budget_version=version,
+                    line=lines[line_id],
+                    offset=offset,
+                    amount=Decimal(amount),
+                    expected_version=cell_version,
+                    by=request.user,
+                )
+    except ServiceError as exc:
+        messages.error(request, f"Ingenting är inläst: {exc.message}")
+        return redirect(_url("budget_import", request, year=year))
+    messages.success(request, f"{len(payload['changes'])} belopp är inlästa från Excel.")
+    return redirect(_url("budget_detail", request, year=year))

@@ -59,7 +59,12 @@ def _scan(page, url: str) -> list[str]:
     problems: list[str] = []
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    response = page.goto(url)
+    try:
+        response = page.goto(url)
+    except Exception as exc:  # a download (Excel, PDF) is no page to scan
+        if "Download is starting" in str(exc):
+            return []
+        raise
     if response is None or response.status != 200:
         return [f"{url}: HTTP {response.status if response else 'no answer'}"]
     result = page.evaluate(
