@@ -151,7 +151,7 @@ def read_budget_xlsx(content: bytes, *, grid: Grid, thousands: bool = False) -> 
             if not cell.editable:
                 reason = (
                     "Raden fylls från medlemsbidragen."
-                    if row.line.from_contributions and offset == 0
+                    if row.line.from_contributions
                     else "Cellen kan inte ändras."
                 )
                 preview.rejections.append(Rejection(number, name, reason))

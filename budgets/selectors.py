@@ -71,14 +71,29 @@ class Grid:
         return [self.budget.year + o for o in OFFSETS]
 
 
-def contribution_amounts(*, association: Association, year: int) -> dict[str, Decimal]:
-    """Contribution per line key: 'state' or 'member:<id>', for one year."""
-    result = {}
+def contribution_amounts(
+    *, association: Association, years: list[int]
+) -> dict[tuple[str, int], Decimal]:
+    """Contribution per (line key, year); the key is 'state' or 'member:<id>'. A year
+    with an allocation fills every contribution line of that year (zero if the member
+    has no part), so its figures are never typed twice."""
+    result: dict[tuple[str, int], Decimal] = {}
     for c in Contribution.objects.filter(
-        allocation__association=association, allocation__year=year
-    ):
-        result["state" if c.member_id is None else f"member:{c.member_id}"] = c.amount
+        allocation__association=association, allocation__year__in=years
+    ).select_related("allocation"):
+        key = "state" if c.member_id is None else f"member:{c.member_id}"
+        result[(key, c.allocation.year)] = c.amount
+        result[("allocated", c.allocation.year)] = ZERO
     return result
+
+
+def contribution_for(
+    contributions: dict[tuple[str, int], Decimal], key: str | None, year: int
+) -> tuple[bool, Decimal | None]:
+    """(whether the figure comes from the members app, the figure)."""
+    if key is None or ("allocated", year) not in contributions:
+        return False, None
+    return True, contributions.get((key, year), ZERO)
 
 
 def _contribution_key(line: BudgetLine) -> str | None:
@@ -97,7 +112,9 @@ def budget_grid(
     stored = {
         (a.line_id, a.offset): a for a in BudgetAmount.objects.filter(budget_version=version)
     }
-    contributions = contribution_amounts(association=budget.association, year=budget.year)
+    contributions = contribution_amounts(
+        association=budget.association, years=[budget.year + o for o in OFFSETS]
+    )
     lines = list(
         BudgetLine.objects.filter(association=budget.association).select_related("insats")
     )
@@ -113,8 +130,9 @@ def budget_grid(
         cells = []
         for offset in OFFSETS:
             amount_row = stored.get((line.id, offset))
-            if offset == 0 and key is not None:
-                cells.append(Cell(line.id, offset, contributions.get(key), 0, False))
+            filled, contribution = contribution_for(contributions, key, budget.year + offset)
+            if filled:
+                cells.append(Cell(line.id, offset, contribution, 0, False))
             else:
                 cells.append(
                     Cell(
@@ -267,12 +285,9 @@ def comparison(*, budget: Budget) -> Comparison:
         budget_version__in=list(versions.values())
     ).select_related("budget_version__budget"):
         amounts[(a.line_id, a.budget_version.budget.year, a.offset)] = a.amount
-    contributions: dict[tuple[str, int], Decimal] = {}
-    for c in Contribution.objects.filter(
-        allocation__association=association, allocation__year__in=[year - 1, year]
-    ).select_related("allocation"):
-        key = "state" if c.member_id is None else f"member:{c.member_id}"
-        contributions[(key, c.allocation.year)] = c.amount
+    contributions = contribution_amounts(
+        association=association, years=[year - 1, year, year + 1, year + 2]
+    )
     forecasts: dict[int, Decimal] = {}
     for f in Forecast.objects.filter(line__association=association, year=year - 1).order_by(
         "made_on", "id"
@@ -292,8 +307,9 @@ def comparison(*, budget: Budget) -> Comparison:
         key = _contribution_key(line)
 
         def budgeted(budget_year: int, offset: int, line=line, key=key) -> Decimal | None:
-            if offset == 0 and key is not None:
-                return contributions.get((key, budget_year))
+            filled, contribution = contribution_for(contributions, key, budget_year + offset)
+            if filled:
+                return contribution
             return amounts.get((line.id, budget_year, offset))
 
         values = [

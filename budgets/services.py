@@ -21,7 +21,7 @@ from budgets.models import (
 )
 from finsam.models import AuditEntry
 from finsam.services import ServiceError, StaleEdit, audit, snapshot
-from members.models import Association
+from members.models import Association, StateAllocation
 
 
 def refuse_closed_year(association: Association, year: int) -> None:
@@ -135,10 +135,15 @@ def budget_amount_set(
         raise ServiceError("Budgetposten hör till ett annat förbund.")
     if offset not in (0, 1, 2):
         raise ServiceError("Budgeten omfattar bara budgetåret och två planår.")
-    if offset == 0 and line.from_contributions:
+    if (
+        line.from_contributions
+        and StateAllocation.objects.filter(
+            association_id=budget.association_id, year=budget.year + offset
+        ).exists()
+    ):
         raise ServiceError(
-            f"{line.name} fylls från medlemsbidragen för {budget.year}; ändra tilldelningen "
-            "under Bidrag i stället."
+            f"{line.name} fylls från medlemsbidragen för {budget.year + offset}; ändra "
+            "tilldelningen under Bidrag i stället."
         )
     cell = (
         BudgetAmount.objects.select_for_update()

@@ -23,3 +23,9 @@ urlpatterns += [
     path("<int:year>/import/", views.budget_import, name="budget_import"),
     path("<int:year>/import/genomfor/", views.budget_import_apply, name="budget_import_apply"),
 ]
+urlpatterns += [
+    path("poster/", views.line_list, name="line_list"),
+    path("poster/<int:budgetline_id>/andra/", views.line_edit, name="line_edit"),
+    path("<int:year>/prognos/", views.forecast_edit, name="forecast_edit"),
+    path("<int:year>/utfall/", views.actuals_edit, name="actuals_edit"),
+]

@@ -400,3 +400,220 @@ def budget_import_apply(request: HttpRequest, year: int) -> HttpResponse:
         return redirect(_url("budget_import", request, year=year))
     messages.success(request, f"{len(payload['changes'])} belopp är inlästa från Excel.")
     return redirect(_url("budget_detail", request, year=year))
+
+
+class LineEditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label="Namn", max_length=200)
+    group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)
+    sort_order = forms.IntegerField(label="Ordning", min_value=0, max_value=100000)
+    retired = forms.BooleanField(
+        label="Avslutad (visas inte i nya budgetar; historiken finns kvar)", required=False
+    )
+
+
+@association_view(READ)
+def line_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "budgets/line_list.html",
+        {
+            "lines": list(BudgetLine.objects.filter(association=request.association)),
+            "can_edit": can_edit(request.role),
+            "nav_section": "budgets",
+            "breadcrumbs": [("Budget", _url("index", request)), ("Budgetposter", None)],
+        },
+    )
+
+
+@association_view(EDIT)
+def line_edit(request: HttpRequest, budgetline_id: int) -> HttpResponse:
+    line = get_object_or_404(BudgetLine, association=request.association, pk=budgetline_id)
+    initial = {
+        "version": line.version,
+        "name": line.name,
+        "group": line.group,
+        "sort_order": line.sort_order,
+        "retired": line.retired,
+    }
+    form = LineEditForm(request.POST or None, initial=initial)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.budget_line_save(
+                association=request.association,
+                data=data,
+                line=line,
+                expected_version=form.cleaned_data.get("version"),
+                by=request.user,
+            )
+        except StaleEdit as exc:
+            stale = [
+                ("Namn", exc.current.name),
+                ("Avslutad", "ja" if exc.current.retired else "nej"),
+            ]
+            form.add_error(None, exc.message)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, "Budgetposten är sparad.")
+            return redirect(_url("line_list", request))
+    return render(
+        request,
+        "members/object_form.html",
+        {
+            "form": form,
+            "stale": stale,
+            "title": f"Ändra budgetposten {line.name}",
+            "nav_section": "budgets",
+            "breadcrumbs": [("Budgetposter", _url("line_list", request)), (line.name, None)],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _amount_rows(request: HttpRequest, lines, current: dict[int, Decimal]):
+    """Per line: typed text, parsed amount or error. Empty means no change."""
+    rows, errors = [], 0
+    for line in lines:
+        name = f"line-{line.id}"
+        typed = request.POST.get(name) if request.method == "POST" else None
+        row = {"line": line, "name": name, "current": current.get(line.id), "typed": typed}
+        if typed is not None and typed.strip():
+            try:
+                row["amount"] = parse_amount(typed)
+            except AmountError as exc:
+                row["error"] = exc.messages[0]
+                errors += 1
+        rows.append(row)
+    return rows, errors
+
+
+def _amounts_page(request, *, title, year, rows, extra, status=200):
+    return render(
+        request,
+        "budgets/amounts_form.html",
+        {
+            "title": title,
+            "rows": rows,
+            "year": year,
+            "nav_section": "budgets",
+            "breadcrumbs": [
+                ("Budget", _url("index", request)),
+                (title, None),
+            ],
+            **extra,
+        },
+        status=status,
+    )
+
+
+@association_view(EDIT)
+def forecast_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """A full-year prognos per line, as of a board meeting; earlier ones are kept."""
+    lines = [
+        line
+        for line in BudgetLine.objects.filter(association=request.association)
+        if not line.retired
+    ]
+    latest: dict[int, Decimal] = {}
+    from budgets.models import Forecast
+
+    for f in Forecast.objects.filter(line__association=request.association, year=year).order_by(
+        "made_on", "id"
+    ):
+        latest[f.line_id] = f.amount
+    rows, errors = _amount_rows(request, lines, latest)
+    made_on_text = request.POST.get("made_on", datetime.date.today().isoformat())
+    date_error = None
+    if request.method == "POST":
+        try:
+            made_on = datetime.date.fromisoformat(made_on_text)
+        except ValueError:
+            date_error = "Ange prognosdatum som ÅÅÅÅ-MM-DD."
+            errors += 1
+        if not errors:
+            try:
+                with transaction.atomic():
+                    for row in rows:
+                        if "amount" in row and row["amount"] != row["current"]:
+                            services.forecast_set(
+                                line=row["line"],
+                                year=year,
+                                made_on=made_on,
+                                amount=row["amount"],
+                                by=request.user,
+                            )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Prognosen för {year} per {made_on} är sparad.")
+                return redirect(_url("forecast_edit", request, year=year))
+    return _amounts_page(
+        request,
+        title=f"Prognos {year}",
+        year=year,
+        rows=rows,
+        extra={
+            "kind": "forecast",
+            "made_on": made_on_text,
+            "date_error": date_error,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@association_view(EDIT)
+def actuals_edit(request: HttpRequest, year: int) -> HttpResponse:
+    """Outcome per line for one month, entered by hand."""
+    try:
+        month = int(
+            request.POST.get("month") or request.GET.get("manad") or datetime.date.today().month
+        )
+    except ValueError:
+        month = 1
+    month = min(max(month, 1), 12)
+    from budgets.models import Actual
+
+    lines = [
+        line
+        for line in BudgetLine.objects.filter(association=request.association)
+        if not line.retired
+    ]
+    current = {
+        a.line_id: a.amount
+        for a in Actual.objects.filter(
+            line__association=request.association, year=year, month=month
+        )
+    }
+    rows, errors = _amount_rows(request, lines, current)
+    if request.method == "POST" and not errors:
+        try:
+            with transaction.atomic():
+                fiscal_year = services.fiscal_year_ensure(
+                    association=request.association, year=year
+                )
+                for row in rows:
+                    if "amount" in row and row["amount"] != row["current"]:
+                        services.actuals_set(
+                            fiscal_year=fiscal_year,
+                            line=row["line"],
+                            month=month,
+                            amount=row["amount"],
+                            by=request.user,
+                        )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Utfallet för {year}-{month:02d} är sparat.")
+            return redirect(_url("actuals_edit", request, year=year) + f"?manad={month}")
+    return _amounts_page(
+        request,
+        title=f"Utfall {year}",
+        year=year,
+        rows=rows,
+        extra={"kind": "actuals", "month": month, "months": range(1, 13), "errors": errors},
+        status=400 if errors else 200,
+    )

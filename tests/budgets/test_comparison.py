@@ -66,3 +66,21 @@ def test_the_comparison_page_does_a_fixed_number_of_queries(
     url = reverse("budgets:budget_comparison", kwargs={"slug": "testbygden", "year": 2025})
     with django_assert_max_num_queries(12):
         assert kansli_client.get(url).status_code == 200
+
+
+def test_vastra_malardalen_2021_has_the_printed_five_columns(db):
+    call_command("load_demo", verbosity=0)
+    result = comparison(
+        budget=Budget.objects.get(association__slug="vastra-malardalen", year=2021)
+    )
+    k = Decimal(1000)
+    groups = {g.key: g.totals() for g in result.groups}
+    # bokslut 2019, budget 2020, (no prognos printed), budget 2021, plan 2022, plan 2023
+    assert groups["administration"] == [1206 * k, 863 * k, None, 1034 * k, 1014 * k, 1024 * k]
+    insatser = [
+        (a or 0) + (b or 0) for a, b in zip(groups["insats"], groups["ofordelat"], strict=True)
+    ]
+    assert insatser == [1896 * k, 2137 * k, 0, 1966 * k, 1986 * k, 1976 * k]
+    # Plan years' income comes from the allocations 2022 and 2023 of the members app.
+    assert result.income() == [3000 * k, 3000 * k, None, 3000 * k, 3000 * k, 3000 * k]
+    assert result.result() == [-102 * k, 0, None, 0, 0, 0]
