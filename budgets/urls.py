@@ -10,6 +10,7 @@ urlpatterns = [
     path("poster/ny/", views.line_create, name="line_create"),
     path("<int:year>/", views.budget_detail, name="budget_detail"),
     path("<int:year>/cell/", views.cell_save, name="cell_save"),
+    path("<int:year>/summor/", views.budget_totals, name="budget_totals"),
     path("<int:year>/spara/", views.grid_save, name="grid_save"),
     path("<int:year>/besluta/", views.budget_decide, name="budget_decide"),
     path("<int:year>/revidera/", views.budget_revise, name="budget_revise"),

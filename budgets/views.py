@@ -118,7 +118,8 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
     except (KeyError, ValueError) as exc:
         raise Http404("Okänd cell.") from exc
     line = get_object_or_404(BudgetLine, association=request.association, pk=line_id)
-    typed = request.POST.get("amount", "")
+    # The input posts itself under its own name; "amount" serves other clients.
+    typed = request.POST.get(f"cell-{line_id}-{offset}", request.POST.get("amount", ""))
     error = None
     version = budget.versions.order_by("-number").first()
     try:
@@ -145,10 +146,27 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
     if error:
         cell.error = error
         cell.typed = typed
-    return render(
+    response = render(
         request,
         "budgets/cell_response.html",
         {"grid": grid, "cell": cell, "row_line": line, "can_edit": True},
+    )
+    if not error:
+        response["HX-Trigger"] = "budget-changed"  # the totals fetch themselves anew
+    return response
+
+
+@association_view(READ)
+def budget_totals(request: HttpRequest, year: int) -> HttpResponse:
+    """Group sums and totals of the latest version, as rows swapped in by id; a plain
+    request (no htmx) gets the whole budget page instead of a bare fragment."""
+    budget = _budget(request, year)
+    if not request.htmx:
+        return _grid_page(
+            request, selectors.budget_grid(budget=budget, can_edit=can_edit(request.role))
+        )
+    return render(
+        request, "budgets/totals_oob.html", {"grid": selectors.budget_grid(budget=budget)}
     )
 
 

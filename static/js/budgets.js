@@ -1,23 +1,32 @@
 // Keyboard movement in the budget grid: arrows and Enter move between amount cells.
+// Up/down/Enter go to the same year in the nearest row that has an input there;
+// left/right go along the row when the caret is at the edge of the text.
 (function () {
   "use strict";
+  function cells(selector) {
+    return Array.prototype.slice.call(document.querySelectorAll("table.grid " + selector));
+  }
   document.addEventListener("keydown", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches("table.grid input.amount")) return;
-    var moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], Enter: [1, 0] };
-    if (event.key === "ArrowLeft" && input.selectionStart === 0) moves.ArrowLeft = [0, -1];
-    if (event.key === "ArrowRight" && input.selectionEnd === input.value.length) moves.ArrowRight = [0, 1];
-    var move = moves[event.key];
-    if (!move) return;
-    var inputs = Array.prototype.slice.call(document.querySelectorAll("table.grid input.amount"));
-    var cols = 3;
-    var index = inputs.indexOf(input);
-    var rowStart = index - (index % cols);
-    var target = move[0] ? index + move[0] * cols : rowStart + ((index % cols) + move[1] + cols) % cols;
-    if (target >= 0 && target < inputs.length) {
+    var col = input.getAttribute("data-col");
+    var line = input.getAttribute("data-line");
+    var target = null;
+    if (event.key === "ArrowDown" || event.key === "Enter" || event.key === "ArrowUp") {
+      var column = cells('input.amount[data-col="' + col + '"]');
+      var index = column.indexOf(input) + (event.key === "ArrowUp" ? -1 : 1);
+      target = column[index] || null;
+    } else if (event.key === "ArrowLeft" && input.selectionStart === 0) {
+      target = cells('input.amount[data-line="' + line + '"][data-col="' + (Number(col) - 1) + '"]')[0] || null;
+    } else if (event.key === "ArrowRight" && input.selectionEnd === input.value.length) {
+      target = cells('input.amount[data-line="' + line + '"][data-col="' + (Number(col) + 1) + '"]')[0] || null;
+    } else {
+      return;
+    }
+    if (target) {
       event.preventDefault();
-      inputs[target].focus();
-      inputs[target].select();
+      target.focus();
+      target.select();
     }
   });
 })();

@@ -62,7 +62,7 @@ def test_a_decided_version_refuses_every_change(draft, kansli_client):
         )
     response = kansli_client.post(
         url("cell_save", year=2025),
-        {"line": line.pk, "offset": 0, "amount": "300", "cell_version": 1},
+        {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "300", "cell_version": 1},
     )
     assert "beslutad" in response.content.decode()
     assert BudgetAmount.objects.get(line=line).amount == Decimal(100)
@@ -76,12 +76,12 @@ def test_a_stale_cell_is_refused_and_the_first_edit_survives(draft, kansli_clien
     # Both people read the empty cell (version 0); the first saves, the second is refused.
     first = kansli_client.post(
         url("cell_save", year=2025),
-        {"line": line.pk, "offset": 0, "amount": "1 000", "cell_version": 0},
+        {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "1 000", "cell_version": 0},
     )
     assert first.status_code == 200 and "aria-invalid" not in first.content.decode()
     second = kansli_client.post(
         url("cell_save", year=2025),
-        {"line": line.pk, "offset": 0, "amount": "2 000", "cell_version": 0},
+        {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "2 000", "cell_version": 0},
     )
     page = second.content.decode()
     assert "har ändrats av någon annan" in page
@@ -97,17 +97,21 @@ def test_a_bad_amount_is_marked_on_its_cell_and_totals_update(draft, kansli_clie
     version, line = draft
     response = kansli_client.post(
         url("cell_save", year=2025),
-        {"line": line.pk, "offset": 1, "amount": "12x", "cell_version": 0},
+        {"line": line.pk, "offset": 1, f"cell-{line.pk}-1": "12x", "cell_version": 0},
     )
     page = response.content.decode()
     assert 'aria-invalid="true"' in page and "bokstäver" in page and 'value="12x"' in page
     assert not BudgetAmount.objects.exists()
     ok = kansli_client.post(
         url("cell_save", year=2025),
-        {"line": line.pk, "offset": 1, "amount": "2 500", "cell_version": 0},
+        {"line": line.pk, "offset": 1, f"cell-{line.pk}-1": "2 500", "cell_version": 0},
     ).content.decode()
-    assert 'id="grid-totals" hx-swap-oob="true"' in ok
-    assert "\u22122\u00a0500" in ok  # the plan year's result
+    assert 'value="2 500"' in ok
+    totals = kansli_client.get(
+        url("budget_totals", year=2025), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'id="total-result" class="total result" hx-swap-oob="true"' in totals
+    assert "\u22122\u00a0500" in totals  # the plan year's result
 
 
 def test_the_grid_without_javascript_saves_all_or_nothing(draft, kansli_client):
@@ -199,7 +203,7 @@ def test_readers_see_the_grid_but_cannot_change_it(client, request, draft, perso
     assert "Styrelse" in page and 'name="cell-' not in page
     response = client.post(
         url("cell_save", year=2025),
-        {"line": line.pk, "offset": 0, "amount": "1", "cell_version": 0},
+        {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "1", "cell_version": 0},
     )
     assert response.status_code == 403
     assert not BudgetAmount.objects.exists()
