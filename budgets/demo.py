@@ -10,7 +10,7 @@ from django.conf import settings
 
 from budgets import services
 from budgets.models import Budget, BudgetAmount, BudgetLine
-from members.models import Association
+from members.models import Association, StateAllocation
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "budgets"
 
@@ -88,6 +88,13 @@ def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) 
     for key, amounts in data["amounts"].items():
         line = lines[key.split("|", 1)[1]]
         for offset, tkr in enumerate(amounts):
+            if (
+                line.from_contributions
+                and StateAllocation.objects.filter(
+                    association=association, year=data["year"] + offset
+                ).exists()
+            ):
+                continue  # that year's figure comes from the allocation
             services.budget_amount_set(
                 budget_version=version,
                 line=line,

@@ -84,3 +84,13 @@ def test_vastra_malardalen_2021_has_the_printed_five_columns(db):
     # Plan years' income comes from the allocations 2022 and 2023 of the members app.
     assert result.income() == [3000 * k, 3000 * k, None, 3000 * k, 3000 * k, 3000 * k]
     assert result.result() == [-102 * k, 0, None, 0, 0, 0]
+
+
+def test_vasteras_2022_with_its_plan_years(db):
+    call_command("load_demo", verbosity=0)
+    result = comparison(budget=Budget.objects.get(association__slug="vasteras", year=2022))
+    k = Decimal(1000)
+    # budget 2022, plan 2023, plan 2024 (the last three columns)
+    assert result.income()[3:] == [10996 * k, 10996 * k, 10996 * k]
+    assert result.costs()[3:5] == [16044 * k, 13840 * k]
+    assert result.result()[3:5] == [-5048 * k, -2844 * k]
