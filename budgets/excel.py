@@ -95,7 +95,13 @@ class ImportPreview:
     unchanged: int = 0
 
 
-def read_budget_xlsx(content: bytes, *, grid: Grid, thousands: bool = False) -> ImportPreview:
+def read_budget_xlsx(
+    content: bytes,
+    *,
+    grid: Grid,
+    thousands: bool = False,
+    closed_years: frozenset[int] = frozenset(),
+) -> ImportPreview:
     """Compare a sheet with the grid's version: what would change, and what is refused."""
     if len(content) > MAX_BYTES:
         raise ImportRefused("Filen är större än 5 MB. Är det verkligen en budget?")
@@ -142,6 +148,13 @@ def read_budget_xlsx(content: bytes, *, grid: Grid, thousands: bool = False) -> 
             cell = row.cells[offset]
             if cell.amount is not None and cell.amount == amount:
                 preview.unchanged += 1
+                continue
+            if grid.budget.year + offset in closed_years:
+                preview.rejections.append(
+                    Rejection(
+                        number, name, f"Räkenskapsåret {grid.budget.year + offset} är stängt."
+                    )
+                )
                 continue
             if grid.version.is_decided:
                 preview.rejections.append(

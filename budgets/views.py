@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from budgets import excel, selectors, services
-from budgets.models import Budget, BudgetLine, BudgetVersion
+from budgets.models import Budget, BudgetLine, BudgetVersion, FiscalYear
 from finsam.money import AmountError, format_kronor, parse_amount
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
@@ -362,8 +362,18 @@ def budget_import(request: HttpRequest, year: int) -> HttpResponse:
         else:
             grid = selectors.budget_grid(budget=budget, can_edit=True)
             try:
+                closed = frozenset(
+                    FiscalYear.objects.filter(
+                        association=request.association,
+                        year__in=grid.years,
+                        closed_on__isnull=False,
+                    ).values_list("year", flat=True)
+                )
                 preview = excel.read_budget_xlsx(
-                    upload.read(), grid=grid, thousands=bool(request.POST.get("tkr"))
+                    upload.read(),
+                    grid=grid,
+                    thousands=bool(request.POST.get("tkr")),
+                    closed_years=closed,
                 )
             except excel.ImportRefused as exc:
                 context["error"] = str(exc)

@@ -140,3 +140,15 @@ def test_each_rejected_row_is_listed_with_its_reason(kansli_client, draft):
     page = kansli_client.post(url("budget_import", year=2025), {"file": decided}).content.decode()
     assert "Versionen är beslutad" in page
     assert Budget.objects.get().versions.count() == 1
+
+
+def test_a_closed_year_is_named_as_the_reason(kansli_client, draft):
+    from budgets.models import FiscalYear
+
+    fiscal_year = FiscalYear.objects.get(year=2025)
+    fiscal_year.closed_on = datetime.date(2026, 3, 1)
+    fiscal_year.save()
+    upload = _xlsx([["Budgetpost", "Budget 2025"], ["Styrelse", 1]])
+    page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
+    assert "Räkenskapsåret 2025 är stängt." in page
+    assert BudgetAmount.objects.get().amount == Decimal(80000)
