@@ -19,6 +19,7 @@ from budgets.models import Budget, BudgetLine, BudgetVersion, FiscalYear
 from finsam.money import AmountError, format_kronor, parse_amount
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
+from insatser.models import Insats
 from members.models import Member
 
 
@@ -262,12 +263,16 @@ class LineForm(forms.Form):
     member = forms.ModelChoiceField(
         label="Medlem (för bidragsrader)", queryset=Member.objects.none(), required=False
     )
+    insats = forms.ModelChoiceField(
+        label="Insats (för insatsrader)", queryset=Insats.objects.none(), required=False
+    )
 
 
 @association_view(EDIT)
 def line_create(request: HttpRequest) -> HttpResponse:
     form = LineForm(request.POST or None)
     form.fields["member"].queryset = Member.objects.filter(association=request.association)
+    form.fields["insats"].queryset = Insats.objects.filter(association=request.association)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_line_save(
@@ -438,6 +443,9 @@ class LineEditForm(forms.Form):
     retired = forms.BooleanField(
         label="Avslutad (visas inte i nya budgetar; historiken finns kvar)", required=False
     )
+    insats = forms.ModelChoiceField(
+        label="Insats (för insatsrader)", queryset=Insats.objects.none(), required=False
+    )
 
 
 @association_view(READ)
@@ -463,8 +471,10 @@ def line_edit(request: HttpRequest, budgetline_id: int) -> HttpResponse:
         "group": line.group,
         "sort_order": line.sort_order,
         "retired": line.retired,
+        "insats": line.insats_id,
     }
     form = LineEditForm(request.POST or None, initial=initial)
+    form.fields["insats"].queryset = Insats.objects.filter(association=request.association)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}

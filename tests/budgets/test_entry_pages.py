@@ -80,3 +80,28 @@ def test_a_retired_line_keeps_its_history(kansli_client, association):
         {"version": "1", "name": "Annat", "group": "administration", "sort_order": "5"},
     )
     assert stale.status_code == 400 and "har ändrats av någon annan" in stale.content.decode()
+
+
+def test_a_line_is_linked_to_an_insats_of_the_same_association(
+    kansli_client, association, other_association
+):
+    from insatser.models import Insats
+
+    ours = Insats.objects.create(association=association, name="Team", code="T", kind="individ")
+    theirs = Insats.objects.create(
+        association=other_association, name="Grann", code="G", kind="individ"
+    )
+    line = _line(association, "Team")
+    base = {"version": line.version, "name": "Team", "group": "insats", "sort_order": "5"}
+    refused = kansli_client.post(
+        url("line_edit", budgetline_id=line.pk), {**base, "insats": theirs.pk}
+    )
+    assert refused.status_code == 400
+    assert (
+        kansli_client.post(
+            url("line_edit", budgetline_id=line.pk), {**base, "insats": ours.pk}
+        ).status_code
+        == 302
+    )
+    line.refresh_from_db()
+    assert line.insats == ours
