@@ -204,18 +204,9 @@ def _store_contributions(
 
 def _refuse_closed_year(association: Association, year: int) -> None:
     """A closed fiscal year's figures never change (the budgets app owns the years)."""
-    from django.apps import apps
+    from budgets.services import refuse_closed_year
 
-    if not apps.is_installed("budgets"):
-        return
-    try:
-        FiscalYear = apps.get_model("budgets", "FiscalYear")
-    except LookupError:
-        return
-    if FiscalYear.objects.filter(
-        association=association, year=year, closed_on__isnull=False
-    ).exists():
-        raise ServiceError(f"Räkenskapsåret {year} är stängt och kan inte längre ändras.")
+    refuse_closed_year(association, year)
 
 
 @transaction.atomic

@@ -185,3 +185,19 @@ def test_a_stale_version_is_refused_and_the_first_edit_survives(association, kan
     assert entries[1].before["amount"] == "1000000.00"
     assert entries[1].after["amount"] == "1200000.00"
     assert entries[1].user == kansli_user
+
+
+def test_a_closed_year_refuses_a_new_allocation(association):
+    from budgets.models import FiscalYear
+
+    FiscalYear.objects.create(association=association, year=2021, closed_on="2022-03-20")
+    with pytest.raises(ServiceError, match="stängt"):
+        allocation_save(
+            association=association,
+            year=2021,
+            amount=Decimal("1500000"),
+            decided_on=None,
+            key_basis=StateAllocation.PERCENT,
+            weights=_weights(association, **{"Köpings kommun": 100}),
+        )
+    assert not StateAllocation.objects.exists()
