@@ -1,10 +1,12 @@
-"""Insatser: the initiatives the association funds (DOMAIN §5)."""
+"""Insatser: the initiatives the association funds (DOMAIN §5), their funding
+decisions and their aggregated follow-up (counts only, never personal data)."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
-from members.models import Association
+from members.models import Association, Member
 
 
 class Insats(models.Model):
@@ -16,6 +18,26 @@ class Insats(models.Model):
         (STRUKTUR, "Strukturell insats"),
         (PROCESSTOD, "Processtöd"),
     ]
+    ANSOKAN = "ansokan"
+    BEVILJAD = "beviljad"
+    PAGAENDE = "pagaende"
+    AVSLUTAD = "avslutad"
+    AVSLAGEN = "avslagen"
+    STATUSES = [
+        (ANSOKAN, "Ansökan"),
+        (BEVILJAD, "Beviljad"),
+        (PAGAENDE, "Pågående"),
+        (AVSLUTAD, "Avslutad"),
+        (AVSLAGEN, "Avslagen"),
+    ]
+    # The only moves the lifecycle allows.
+    TRANSITIONS = {
+        ANSOKAN: {BEVILJAD, AVSLAGEN},
+        BEVILJAD: {PAGAENDE, AVSLUTAD},
+        PAGAENDE: {AVSLUTAD},
+        AVSLUTAD: set(),
+        AVSLAGEN: set(),
+    }
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="insatser")
     name = models.CharField("namn", max_length=200)
@@ -25,15 +47,118 @@ class Insats(models.Model):
         help_text="Används för att känna igen insatsens projektobjekt i bokföringen.",
     )
     kind = models.CharField("slag", max_length=20, choices=KINDS)
+    status = models.CharField("status", max_length=20, choices=STATUSES, default=ANSOKAN)
+    members = models.ManyToManyField(
+        Member, verbose_name="genomförs av", blank=True, related_name="insatser"
+    )
+    purpose = models.TextField("syfte", blank=True)
+    target_group = models.TextField("målgrupp", blank=True)
+    start = models.DateField("från", null=True, blank=True)
+    end = models.DateField("till", null=True, blank=True)
+    capacity = models.PositiveIntegerField("årsplatser", null=True, blank=True)
+    published = models.BooleanField(
+        "publicerad", default=False, help_text="Visas på förbundets öppna resultatsida."
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["association", "code"], name="insats_code_unique")
+            models.UniqueConstraint(fields=["association", "code"], name="insats_code_unique"),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
+                name="insats_end_after_start",
+            ),
         ]
         verbose_name = "insats"
         verbose_name_plural = "insatser"
 
     def __str__(self) -> str:
         return self.name
+
+
+class FundingDecision(models.Model):
+    """The board's decision to fund an insats for a year (beslut om medel)."""
+
+    insats = models.ForeignKey(Insats, on_delete=models.CASCADE, related_name="decisions")
+    decided_on = models.DateField("beslutsdatum")
+    paragraph = models.CharField("protokollsparagraf", max_length=50, blank=True)
+    year = models.PositiveIntegerField("år")
+    amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["year", "decided_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="decision_not_negative")
+        ]
+        verbose_name = "beslut om medel"
+        verbose_name_plural = "beslut om medel"
+
+    def __str__(self) -> str:
+        return f"{self.insats} {self.year}"
+
+
+class ParticipantStats(models.Model):
+    """Aggregated participants of an insats in a year, by gender. Counts only."""
+
+    insats = models.ForeignKey(Insats, on_delete=models.CASCADE, related_name="participant_stats")
+    year = models.PositiveIntegerField("år")
+    women_total = models.PositiveIntegerField("kvinnor totalt", default=0)
+    men_total = models.PositiveIntegerField("män totalt", default=0)
+    women_new = models.PositiveIntegerField("nya kvinnor", default=0)
+    men_new = models.PositiveIntegerField("nya män", default=0)
+    women_ended = models.PositiveIntegerField("avslutade kvinnor", default=0)
+    men_ended = models.PositiveIntegerField("avslutade män", default=0)
+    women_ongoing = models.PositiveIntegerField("pågående kvinnor", default=0)
+    men_ongoing = models.PositiveIntegerField("pågående män", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.UniqueConstraint(fields=["insats", "year"], name="one_stats_per_year"),
+            models.CheckConstraint(
+                condition=Q(women_total=models.F("women_ended") + models.F("women_ongoing"))
+                & Q(men_total=models.F("men_ended") + models.F("men_ongoing")),
+                name="ended_plus_ongoing_is_total",
+            ),
+        ]
+        verbose_name = "deltagarstatistik"
+        verbose_name_plural = "deltagarstatistik"
+
+    def __str__(self) -> str:
+        return f"{self.insats} {self.year}"
+
+
+class EndReason(models.Model):
+    """How many ended for one reason, by gender (avslutsorsak)."""
+
+    REASONS = [
+        ("arbete", "Arbete"),
+        ("studier", "Studier"),
+        ("arbetssokande", "Aktivt arbetssökande"),
+        ("rehabilitering", "Annan arbetslivsinriktad rehabilitering"),
+        ("sjukdom", "Sjukdom/ohälsa"),
+        ("flytt", "Flytt"),
+        ("foraldraledig", "Föräldraledighet"),
+        ("ovrigt", "Övrigt"),
+    ]
+
+    stats = models.ForeignKey(
+        ParticipantStats, on_delete=models.CASCADE, related_name="end_reasons"
+    )
+    reason = models.CharField("orsak", max_length=20, choices=REASONS)
+    women = models.PositiveIntegerField("kvinnor", default=0)
+    men = models.PositiveIntegerField("män", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["stats", "reason"], name="one_row_per_reason")
+        ]
+        verbose_name = "avslutsorsak"
+        verbose_name_plural = "avslutsorsaker"
+
+    def __str__(self) -> str:
+        return f"{self.stats} {self.get_reason_display()}"

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from insatser import views
+
+app_name = "insatser"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:insats_id>/", views.insats_detail, name="insats_detail"),
+    path("<int:insats_id>/status/", views.insats_status, name="insats_status"),
+]
