@@ -10,6 +10,8 @@ from django.conf import settings
 
 from budgets import services
 from budgets.models import Budget, BudgetAmount, BudgetLine
+from budgets.selectors import _contribution_key, contribution_amounts, contribution_for
+from insatser.models import Insats
 from members.models import Association, StateAllocation
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "budgets"
@@ -36,6 +38,8 @@ def load(*, stdout) -> None:
             fiscal_year = services.fiscal_year_ensure(
                 association=association, year=actuals["year"]
             )
+            if actuals.get("contributions"):
+                _contributions_as_outcome(lines, fiscal_year, actuals.get("month", 12))
             for name, tkr in actuals["amounts"].items():
                 services.actuals_set(
                     fiscal_year=fiscal_year,
@@ -43,6 +47,7 @@ def load(*, stdout) -> None:
                     month=actuals.get("month", 12),
                     amount=Decimal(tkr) * 1000,
                 )
+        _link_insatser(association, lines, data.get("insats_codes", {}))
         stdout.write(f"  {association.name}: {len(data.get('budgets', []))} budgetar")
 
 
@@ -108,3 +113,28 @@ def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) 
             decided_on=data["decided_on"],
             paragraph=data.get("paragraph", ""),
         )
+
+
+def _contributions_as_outcome(lines: dict[str, BudgetLine], fiscal_year, month: int) -> None:
+    """The members' contributions were paid as decided: their outcome is the figure."""
+    year = fiscal_year.year
+    contributions = contribution_amounts(association=fiscal_year.association, years=[year])
+    for line in lines.values():
+        known, amount = contribution_for(contributions, _contribution_key(line), year)
+        if known and line.from_contributions:
+            services.actuals_set(fiscal_year=fiscal_year, line=line, month=month, amount=amount)
+
+
+def _link_insatser(
+    association: Association, lines: dict[str, BudgetLine], codes: dict[str, str]
+) -> None:
+    """Link insats lines to the insats with that code, when the insatser app has it."""
+    if not codes:
+        return
+    insatser = {i.code: i for i in Insats.objects.filter(association=association)}
+    for name, code in codes.items():
+        line, insats = lines.get(name), insatser.get(code)
+        if line is not None and insats is not None and line.insats_id != insats.id:
+            lines[name] = services.budget_line_save(
+                association=association, data={"insats": insats}, line=line
+            )

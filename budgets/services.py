@@ -304,3 +304,69 @@ def actuals_set(
         after=snapshot(actual),
     )
     return actual
+
+
+@transaction.atomic
+def actuals_replace_year(
+    *,
+    fiscal_year: FiscalYear,
+    amounts: dict[tuple[int, int], Decimal],
+    by: Any = None,
+) -> int:
+    """Replace all outcome of a fiscal year by `amounts`, keyed (line_id, month).
+
+    What the ledger export says is the whole truth for the year: months and lines
+    missing from `amounts` lose their outcome. All or nothing; refused in a closed
+    year or for a line of another association. Returns the number of rows changed.
+    """
+    association = fiscal_year.association
+    refuse_closed_year(association, fiscal_year.year)
+    line_ids = {line_id for line_id, _ in amounts}
+    lines = {
+        line.id: line
+        for line in BudgetLine.objects.filter(association=association, pk__in=line_ids)
+    }
+    if set(lines) != line_ids:
+        raise ServiceError("Utfallet nämner en budgetpost som inte hör till förbundet.")
+    if any(not 1 <= month <= 12 for _, month in amounts):
+        raise ServiceError("Månaden ska vara mellan 1 och 12.")
+    existing = {
+        (a.line_id, a.month): a
+        for a in Actual.objects.select_for_update().filter(
+            line__association=association, year=fiscal_year.year
+        )
+    }
+    changed = 0
+    for key, actual in existing.items():
+        if key not in amounts:
+            audit(
+                association_id=association.id,
+                user=by,
+                action=AuditEntry.DELETE,
+                obj=actual,
+                before=snapshot(actual),
+                after=None,
+            )
+            actual.delete()
+            changed += 1
+    for (line_id, month), amount in sorted(amounts.items()):
+        actual = existing.get((line_id, month))
+        if actual is not None and actual.amount == amount:
+            continue
+        before = snapshot(actual) if actual else None
+        if actual is None:
+            actual = Actual(line=lines[line_id], year=fiscal_year.year, month=month, amount=amount)
+        else:
+            actual.amount = amount
+            actual.version += 1
+        actual.save()
+        audit(
+            association_id=association.id,
+            user=by,
+            action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
+            obj=actual,
+            before=before,
+            after=snapshot(actual),
+        )
+        changed += 1
+    return changed

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
+import tomllib
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from budgets import services
-from budgets.models import Budget, BudgetAmount, BudgetLine, FiscalYear
+from budgets.models import Actual, Budget, BudgetAmount, BudgetLine, FiscalYear
 from budgets.selectors import budget_grid, insats_money
 from finsam.services import ServiceError, StaleEdit
 from insatser.models import Insats
+from members.models import Association
 
 
 def url(name: str, **kwargs) -> str:
@@ -239,3 +243,125 @@ def test_the_admin_cannot_change_a_budget_figure(client, superuser, draft):
     )
     assert response.status_code == 403
     assert BudgetAmount.objects.get().amount == Decimal(100)
+
+
+def test_actuals_replace_year_makes_the_year_what_the_ledger_says(association):
+    fiscal_year = services.fiscal_year_ensure(association=association, year=2025)
+    line = services.budget_line_save(
+        association=association, data={"group": BudgetLine.ADMINISTRATION, "name": "Kansli"}
+    )
+    other = services.budget_line_save(
+        association=association, data={"group": BudgetLine.ADMINISTRATION, "name": "Styrelse"}
+    )
+    services.actuals_set(fiscal_year=fiscal_year, line=line, month=1, amount=Decimal(500))
+    services.actuals_set(fiscal_year=fiscal_year, line=other, month=2, amount=Decimal(70))
+    changed = services.actuals_replace_year(
+        fiscal_year=fiscal_year,
+        amounts={(line.id, 1): Decimal(500), (line.id, 3): Decimal("1234.50")},
+    )
+    assert changed == 2
+    stored = {(a.line_id, a.month): a.amount for a in Actual.objects.all()}
+    assert stored == {(line.id, 1): Decimal(500), (line.id, 3): Decimal("1234.50")}
+
+
+def test_actuals_replace_year_refuses_a_closed_year_and_a_foreign_line(
+    association, other_association
+):
+    fiscal_year = services.fiscal_year_ensure(association=association, year=2025)
+    line = services.budget_line_save(
+        association=association, data={"group": BudgetLine.ADMINISTRATION, "name": "Kansli"}
+    )
+    foreign = services.budget_line_save(
+        association=other_association,
+        data={"group": BudgetLine.ADMINISTRATION, "name": "Kansli"},
+    )
+    services.actuals_set(fiscal_year=fiscal_year, line=line, month=1, amount=Decimal(500))
+    with pytest.raises(ServiceError, match="inte hör till förbundet"):
+        services.actuals_replace_year(
+            fiscal_year=fiscal_year,
+            amounts={(line.id, 1): Decimal(1), (foreign.id, 1): Decimal(2)},
+        )
+    fiscal_year.closed_on = datetime.date(2026, 3, 1)
+    fiscal_year.save()
+    with pytest.raises(ServiceError, match="stängt"):
+        services.actuals_replace_year(fiscal_year=fiscal_year, amounts={})
+    assert Actual.objects.get().amount == Decimal(500)
+
+
+def test_an_outsider_gets_404_and_kansli_may_edit(outsider, kansli_client, draft):
+    version, line = draft
+    outsider_client = Client()
+    outsider_client.force_login(outsider)
+    assert outsider_client.get(url("budget_detail", year=2025)).status_code == 404
+    response = outsider_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "1", "cell_version": 0},
+    )
+    assert response.status_code == 404
+    assert not BudgetAmount.objects.exists()
+    response = kansli_client.post(
+        url("cell_save", year=2025),
+        {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "1 200", "cell_version": 0},
+    )
+    assert response.status_code == 200
+    assert BudgetAmount.objects.get().amount == Decimal(1200)
+
+
+def test_vastmanland_2024_outcome_gives_the_printed_result_and_links_insatser(db):
+    call_command("load_demo", verbosity=0)
+    vml = Association.objects.get(slug="vastmanland")
+    outcome = {
+        group: sum(
+            (a.amount for a in Actual.objects.filter(line__association=vml, line__group=group)),
+            Decimal(0),
+        )
+        for group, _ in BudgetLine.GROUPS
+    }
+    assert outcome[BudgetLine.CONTRIBUTION] == Decimal("19038000")
+    assert outcome[BudgetLine.ADMINISTRATION] == Decimal("2431000")
+    # Printed 16 711: the table's tkr are rounded; its lines sum to 16 712.
+    assert outcome[BudgetLine.INSATS] + outcome[BudgetLine.UNALLOCATED] == Decimal("16712000")
+    income = sum(outcome[g] for g in BudgetLine.INCOME_GROUPS)
+    result = income - sum(v for g, v in outcome.items() if g not in BudgetLine.INCOME_GROUPS)
+    assert result == Decimal("82000")
+    sura = BudgetLine.objects.get(association=vml, name="Samordningsteam Surahammar")
+    ofordelat = BudgetLine.objects.get(association=vml, name="Samverkansmedel ofördelat")
+    assert ofordelat.insats_id is None
+    # Linked by code wherever the insatser app has an insats with that code.
+    codes = tomllib.loads(
+        (settings.BASE_DIR / "fixtures/budgets/vastmanland.toml").read_text(encoding="utf-8")
+    )["insats_codes"]
+    assert len(codes) == 16 and codes["Samordningsteam Surahammar"] == "ST-SURA"
+    insatser = dict(Insats.objects.filter(association=vml).values_list("code", "id"))
+    for line in BudgetLine.objects.filter(association=vml):
+        assert line.insats_id == insatser.get(codes.get(line.name)), line.name
+    assert sura.insats_id == insatser.get("ST-SURA")
+    before = Actual.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Actual.objects.count() == before
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_insats_money_does_a_fixed_number_of_queries(
+    association, django_assert_max_num_queries, size
+):
+    version = services.budget_create(association=association, year=2025)
+    fiscal_year = services.fiscal_year_ensure(association=association, year=2025)
+    ids = []
+    for i in range(size):
+        insats = Insats.objects.create(
+            association=association, name=f"Insats {i}", code=f"I{i}", kind=Insats.INDIVID
+        )
+        line = services.budget_line_save(
+            association=association,
+            data={"group": BudgetLine.INSATS, "name": f"Insats {i}", "insats": insats},
+        )
+        services.budget_amount_set(
+            budget_version=version, line=line, offset=0, amount=Decimal(i), expected_version=0
+        )
+        services.actuals_set(fiscal_year=fiscal_year, line=line, month=2, amount=Decimal(i))
+        ids.append(insats.id)
+    with django_assert_max_num_queries(3):
+        money = insats_money(association=association, insats_ids=ids)
+    assert money[ids[-1]][2025].budget == Decimal(size - 1)
+    assert money[ids[-1]][2025].outcome == Decimal(size - 1)
