@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/", include("members.urls")),
     path("<slug:slug>/budget/", include("budgets.urls")),
     path("<slug:slug>/insatser/", include("insatser.urls")),
+    path("<slug:slug>/", include("insatser.public_urls")),
     path("<slug:slug>/", include("reporting.urls")),
 ]
 

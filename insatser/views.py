@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from budgets.selectors import insats_money
 from finsam.services import ServiceError
-from finsam.tenancy import EDIT, READ, association_view, can_edit
+from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
 from insatser.models import Insats
 from members.models import Member
@@ -119,3 +119,67 @@ def insats_status(request: HttpRequest, insats_id: int) -> HttpResponse:
     else:
         messages.success(request, "Insatsens status är ändrad.")
     return redirect("insatser:insats_detail", slug=request.association.slug, insats_id=insats.id)
+
+
+SMALL = 5  # counts below this are shown as "färre än 5"
+
+
+def _masked(count: int) -> str:
+    return "färre än 5" if 0 < count < SMALL else str(count)
+
+
+@association_view(PUBLIC, methods=("GET",))
+def public_results(request: HttpRequest) -> HttpResponse:
+    """Published individinsatser and their key results, for anyone, without log-in.
+
+    Counts below five are masked, and a share is shown only when both its parts are
+    at least five, so that no participant can be singled out."""
+    insatser = list(
+        Insats.objects.filter(
+            association=request.association, published=True, kind=Insats.INDIVID
+        ).prefetch_related("participant_stats__end_reasons", "decisions")
+    )
+    money = insats_money(association=request.association, insats_ids=[i.id for i in insatser])
+    rows = []
+    for insats in insatser:
+        stats = sorted(insats.participant_stats.all(), key=lambda s: s.year)
+        latest = stats[-1] if stats else None
+        entry = {
+            "insats": insats,
+            "year": None,
+            "money_year": None,
+            "granted": None,
+            "spent": None,
+        }
+        if latest is not None:
+            total = latest.women_total + latest.men_total
+            ended = latest.women_ended + latest.men_ended
+            to_work = sum(
+                r.women + r.men
+                for r in latest.end_reasons.all()
+                if r.reason in ("arbete", "studier")
+            )
+            entry.update(
+                year=latest.year,
+                participants=_masked(total),
+                ended=_masked(ended),
+                share=(
+                    f"{round(to_work * 100 / ended)} %"
+                    if ended >= SMALL and to_work >= SMALL
+                    else "–"
+                ),
+            )
+        years = money.get(insats.id, {})
+        latest_money_year = max(years) if years else None
+        if latest_money_year is not None:
+            m = years[latest_money_year]
+            decided = sum(
+                (d.amount for d in insats.decisions.all() if d.year == latest_money_year), 0
+            )
+            entry.update(
+                money_year=latest_money_year,
+                granted=decided or m.budget,
+                spent=m.outcome,
+            )
+        rows.append(entry)
+    return render(request, "insatser/public_results.html", {"rows": rows})

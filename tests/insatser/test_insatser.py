@@ -151,3 +151,37 @@ def test_the_pages_do_a_fixed_number_of_queries(
                 "insatser:insats_detail", kwargs={"slug": "testbygden", "insats_id": insats.pk}
             )
         )
+
+
+def test_the_public_page_shows_only_published_individinsatser_and_masks_small_counts(
+    client, association, insats
+):
+    services.insats_save(
+        association=association, insats=insats, data={"published": True}, expected_version=1
+    )
+    services.insats_save(
+        association=association, data={"code": "HID", "name": "Intern insats", "kind": "individ"}
+    )
+    services.participant_stats_save(
+        insats=insats,
+        year=2024,
+        counts={
+            "women_total": 3,
+            "men_total": 1,
+            "women_new": 3,
+            "men_new": 1,
+            "women_ended": 3,
+            "men_ended": 0,
+            "women_ongoing": 0,
+            "men_ongoing": 1,
+        },
+        reasons={"arbete": (2, 0), "ovrigt": (1, 0)},
+    )
+    response = client.get("/testbygden/resultat/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Samordningsteam" in page and "Intern insats" not in page
+    assert "färre än 5" in page
+    assert ">4<" not in page and ">3<" not in page
+    assert "67 %" not in page  # a share of small counts would reveal them
+    assert client.get("/finns-inte/resultat/").status_code == 404
