@@ -306,3 +306,37 @@ def statements_json(
         prev["findings"] = prev_findings
         data["previous_year"] = prev
     return data
+
+
+COST_CATEGORIES = (
+    ("individ", "Individinsatser"),
+    ("struktur", "Strukturella insatser"),
+    ("processtod", "Processtöd"),
+    ("administration", "Administration"),
+)
+
+
+@dataclass(frozen=True)
+class CostDistribution:
+    """Kostnadsfördelning: each category's share of the operating costs, in whole
+    percent that sum to exactly 100 (largest remainder), beside the exact shares."""
+
+    costs: dict[str, Decimal]
+    percent: dict[str, int]
+    exact_percent: dict[str, Decimal]
+
+
+def cost_distribution(costs: dict[str, Decimal]) -> CostDistribution:
+    from finsam.money import split_largest_remainder
+
+    keys = [key for key, _ in COST_CATEGORIES]
+    values = [costs.get(key, ZERO) for key in keys]
+    total = sum(values, ZERO)
+    if total <= 0:
+        return CostDistribution(dict(zip(keys, values, strict=True)), {}, {})
+    whole = split_largest_remainder(100, values)
+    return CostDistribution(
+        costs=dict(zip(keys, values, strict=True)),
+        percent={k: int(p) for k, p in zip(keys, whole, strict=True)},
+        exact_percent={k: v * 100 / total for k, v in zip(keys, values, strict=True)},
+    )

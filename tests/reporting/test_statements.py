@@ -132,3 +132,27 @@ def test_the_json_has_exactly_the_agreed_keys():
     assert data["findings"] == []
     assert data["previous_year"]["resultatrakning"]["arets_resultat"] == "-711953.00"
     assert len(data["balansrakning"]) == 10 and len(data["kassaflodesanalys"]) == 11
+
+
+def test_vastmanland_2024_cost_distribution_is_66_11_10_13():
+    from reporting.statements import cost_distribution
+
+    # Driftredovisning 2024, outcome costs (tkr): individinsatser 12 706, strukturpåverkande
+    # 2 191 (with unallocated funds), processtöd 1 815, administration 2 436.
+    result = cost_distribution(
+        {
+            "individ": D("12706000"),
+            "struktur": D("2191000"),
+            "processtod": D("1815000"),
+            "administration": D("2436000"),
+        }
+    )
+    assert result.percent == {
+        "individ": 66,
+        "struktur": 11,
+        "processtod": 10,
+        "administration": 13,
+    }
+    assert sum(result.percent.values()) == 100
+    # The exact shares round to 66, 11, 9 and 13: only largest remainder makes them sum to 100.
+    assert round(result.exact_percent["processtod"]) == 9
