@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,7 +14,7 @@ from budgets.selectors import insats_money
 from finsam.services import ServiceError
 from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
-from insatser.models import Insats
+from insatser.models import EndReason, Insats
 from members.models import Member
 
 
@@ -88,6 +90,7 @@ def insats_detail(request: HttpRequest, insats_id: int) -> HttpResponse:
             "money_rows": rows,
             "stats": list(insats.participant_stats.all()),
             "transitions": transitions,
+            "this_year": datetime.date.today().year,
             "can_edit": can_edit(request.role),
             "nav_section": "insatser",
             "breadcrumbs": [
@@ -183,3 +186,98 @@ def public_results(request: HttpRequest) -> HttpResponse:
             )
         rows.append(entry)
     return render(request, "insatser/public_results.html", {"rows": rows})
+
+
+COUNT_FIELDS = [
+    ("women_total", "Kvinnor totalt"),
+    ("men_total", "Män totalt"),
+    ("women_new", "Nya kvinnor"),
+    ("men_new", "Nya män"),
+    ("women_ended", "Avslutade kvinnor"),
+    ("men_ended", "Avslutade män"),
+    ("women_ongoing", "Pågående kvinnor"),
+    ("men_ongoing", "Pågående män"),
+]
+
+
+class StatsForm(forms.Form):
+    """Counts only: there is no field for a name or a personal identity number."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in COUNT_FIELDS:
+            self.fields[name] = forms.IntegerField(label=label, min_value=0, initial=0)
+        for reason, label in EndReason.REASONS:
+            self.fields[f"reason_{reason}_women"] = forms.IntegerField(
+                label=f"{label}, kvinnor", min_value=0, required=False
+            )
+            self.fields[f"reason_{reason}_men"] = forms.IntegerField(
+                label=f"{label}, män", min_value=0, required=False
+            )
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{name}-error"}
+                )
+
+    def counts(self) -> dict[str, int]:
+        return {name: self.cleaned_data[name] for name, _ in COUNT_FIELDS}
+
+    def reasons(self) -> dict[str, tuple[int, int]]:
+        result = {}
+        for reason, _ in EndReason.REASONS:
+            women = self.cleaned_data.get(f"reason_{reason}_women") or 0
+            men = self.cleaned_data.get(f"reason_{reason}_men") or 0
+            if women or men:
+                result[reason] = (women, men)
+        return result
+
+
+@association_view(EDIT)
+def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
+    insats = selectors.insats_detail(association=request.association, insats_id=insats_id)
+    if insats is None:
+        raise Http404("Insatsen finns inte.")
+    stats = next((s for s in insats.participant_stats.all() if s.year == year), None)
+    initial = {}
+    if stats is not None:
+        initial = {name: getattr(stats, name) for name, _ in COUNT_FIELDS}
+        initial["version"] = stats.version
+        for r in stats.end_reasons.all():
+            initial[f"reason_{r.reason}_women"] = r.women
+            initial[f"reason_{r.reason}_men"] = r.men
+    form = StatsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participant_stats_save(
+                insats=insats,
+                year=year,
+                counts=form.counts(),
+                reasons=form.reasons(),
+                expected_version=form.cleaned_data.get("version"),
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Deltagarstatistiken för {year} är sparad.")
+            return redirect(
+                "insatser:insats_detail", slug=request.association.slug, insats_id=insats.id
+            )
+    detail = reverse(
+        "insatser:insats_detail",
+        kwargs={"slug": request.association.slug, "insats_id": insats.id},
+    )
+    return render(
+        request,
+        "members/object_form.html",
+        {
+            "form": form,
+            "title": f"Deltagare {year}: {insats.name}",
+            "nav_section": "insatser",
+            "breadcrumbs": [(insats.name, detail), (f"Deltagare {year}", None)],
+        },
+        status=400 if form.errors else 200,
+    )

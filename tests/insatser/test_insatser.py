@@ -185,3 +185,24 @@ def test_the_public_page_shows_only_published_individinsatser_and_masks_small_co
     assert ">4<" not in page and ">3<" not in page
     assert "67 %" not in page  # a share of small counts would reveal them
     assert client.get("/finns-inte/resultat/").status_code == 404
+
+
+def test_kansli_enters_participants_and_an_impossible_figure_saves_nothing(kansli_client, insats):
+    url = reverse(
+        "insatser:stats_edit", kwargs={"slug": "testbygden", "insats_id": insats.pk, "year": 2020}
+    )
+    form = kansli_client.get(url).content.decode()
+    assert "personnummer" not in form.lower() and 'name="women_total"' in form
+    data = {
+        **{k: str(v) for k, v in COUNTS.items()},
+        "reason_arbete_women": "34",
+        "reason_arbete_men": "34",
+    }
+    bad = kansli_client.post(url, {**data, "women_ongoing": "2"})
+    assert bad.status_code == 400
+    assert "avslutade (34) och pågående (2) blir 36" in bad.content.decode()
+    assert not ParticipantStats.objects.exists()
+    good = kansli_client.post(url, data)
+    assert good.status_code == 302
+    stats = ParticipantStats.objects.get()
+    assert stats.women_ended == 34 and stats.end_reasons.get().men == 34
