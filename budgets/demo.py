@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from budgets import services
+from budgets import ledger, services
 from budgets.models import Budget, BudgetAmount, BudgetLine
 from budgets.selectors import _contribution_key, contribution_amounts, contribution_for
 from insatser.models import Insats
@@ -40,14 +40,26 @@ def load(*, stdout) -> None:
             )
             if actuals.get("contributions"):
                 _contributions_as_outcome(lines, fiscal_year, actuals.get("month", 12))
-            for name, tkr in actuals["amounts"].items():
+            unit = 1 if actuals.get("unit") == "kr" else 1000
+            for name, figure in actuals["amounts"].items():
                 services.actuals_set(
                     fiscal_year=fiscal_year,
                     line=lines[name],
                     month=actuals.get("month", 12),
-                    amount=Decimal(tkr) * 1000,
+                    amount=Decimal(figure) * unit,
                 )
         _link_insatser(association, lines, data.get("insats_codes", {}))
+        for year_end in data.get("year_end", []):
+            _year_end(association, year_end)
+        for account, name in data.get("accounts", {}).items():
+            ledger.account_mapping_save(association=association, account=account, line=lines[name])
+        for sie in data.get("sie", []):
+            with (FIXTURES / sie["file"]).open("rb") as stream:
+                plan, record = ledger.apply_import(
+                    association=association, stream=stream, file_name=sie["file"]
+                )
+            if record is not None:
+                stdout.write(f"  {association.name}: {sie['file']} inläst ({plan.year})")
         stdout.write(f"  {association.name}: {len(data.get('budgets', []))} budgetar")
 
 
@@ -62,6 +74,7 @@ def _lines(association: Association, data: dict) -> dict[str, BudgetLine]:
                 "name": row["name"],
                 "state": row.get("state", False),
                 "member": members.get(row.get("member", "")),
+                "category": row.get("category", ""),
             }
         )
     for budget_data in data.get("budgets", []):
@@ -113,6 +126,25 @@ def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) 
             decided_on=data["decided_on"],
             paragraph=data.get("paragraph", ""),
         )
+
+
+def _year_end(association: Association, data: dict) -> None:
+    fiscal_year = services.fiscal_year_ensure(association=association, year=data["year"])
+    if fiscal_year.is_closed:
+        return
+    values = {
+        name: Decimal(data[name])
+        for name in ("equity_opening", "capital_contribution", "employees")
+        if name in data
+    }
+    if values:
+        services.year_end_save(fiscal_year=fiscal_year, data=values)
+    rows = [
+        (item, label, Decimal(amount), "")
+        for item, specification in data.get("balances", {}).items()
+        for label, amount in specification
+    ]
+    services.balance_lines_replace(fiscal_year=fiscal_year, rows=rows)
 
 
 def _contributions_as_outcome(lines: dict[str, BudgetLine], fiscal_year, month: int) -> None:

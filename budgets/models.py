@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from finsam.services import ServiceError
 from members.models import Association, Member
 
 
@@ -24,6 +25,27 @@ class FiscalYear(models.Model):
     year = models.PositiveIntegerField("år")
     closed_on = models.DateField("stängt den", null=True, blank=True)
     closed_paragraph = models.CharField("protokollsparagraf", max_length=50, blank=True)
+    equity_opening = models.DecimalField(
+        "ingående eget kapital",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Enligt fastställd balansräkning; ska vara förra årets utgående eget kapital.",
+    )
+    capital_contribution = models.DecimalField(
+        "kapitaltillskott",
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        help_text="Eget kapital som nya medlemmar tillfört, t.ex. vid en sammanslagning.",
+    )
+    realisation_gains = models.DecimalField(
+        "realisationsvinster", max_digits=14, decimal_places=2, default=0
+    )
+    employees = models.DecimalField(
+        "antal anställda", max_digits=5, decimal_places=1, null=True, blank=True
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -40,6 +62,51 @@ class FiscalYear(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.closed_on is not None
+
+
+def cost_category_of(group: str, insats_kind: str | None, category: str) -> str | None:
+    """Kostnadsfördelningens kategori of a line: administration, or the kind of insats
+    (the linked insats's kind, else the line's own category; unallocated funds count
+    as structural, other insats lines as individinsatser). None for income."""
+    if group in BudgetLine.INCOME_GROUPS or group == BudgetLine.FINANCIAL_COST:
+        return None
+    if group == BudgetLine.ADMINISTRATION:
+        return "administration"
+    if insats_kind:
+        return insats_kind
+    if category:
+        return category
+    return "struktur" if group == BudgetLine.UNALLOCATED else "individ"
+
+
+class ClosedYearError(ServiceError):
+    """A write into a closed fiscal year, caught at the row itself (the last guard)."""
+
+
+class ClosedYearGuard(models.Model):
+    """Rows of a fiscal year's figures refuse to be saved or deleted once it is closed,
+    whatever path the write takes (services check first, with the same message)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_closed()
+        return super().delete(*args, **kwargs)
+
+    def _closed_years(self) -> models.QuerySet:
+        raise NotImplementedError
+
+    def _refuse_if_closed(self) -> None:
+        closed = self._closed_years().filter(closed_on__isnull=False).first()
+        if closed is not None:
+            raise ClosedYearError(
+                f"Räkenskapsåret {closed.year} är stängt och kan inte längre ändras."
+            )
 
 
 class BudgetLine(models.Model):
@@ -90,6 +157,17 @@ class BudgetLine(models.Model):
         on_delete=models.PROTECT,
         related_name="budget_lines",
     )
+    category = models.CharField(
+        "kostnadsslag",
+        max_length=20,
+        blank=True,
+        choices=[
+            ("individ", "Individinsatser"),
+            ("struktur", "Strukturella insatser"),
+            ("processtod", "Processtöd"),
+        ],
+        help_text="För insatsrader utan kopplad insats: vilken sorts insats kostnaden gäller.",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -106,6 +184,14 @@ class BudgetLine(models.Model):
     @property
     def is_income(self) -> bool:
         return self.group in self.INCOME_GROUPS
+
+    @property
+    def cost_category(self) -> str | None:
+        """Kostnadsfördelningens kategori: individ, struktur, processtod or
+        administration; None for income. Uses the linked insats's kind when loaded."""
+        return cost_category_of(
+            self.group, self.insats.kind if self.insats_id else None, self.category
+        )
 
     @property
     def from_contributions(self) -> bool:
@@ -210,7 +296,7 @@ class Forecast(models.Model):
         return f"{self.line} {self.year} ({self.made_on})"
 
 
-class Actual(models.Model):
+class Actual(ClosedYearGuard):
     """Outcome (utfall) of a line in one month; by hand or from the ledger's export."""
 
     line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="actuals")
@@ -232,3 +318,117 @@ class Actual(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.year}-{self.month:02d}"
+
+    def _closed_years(self) -> models.QuerySet:
+        return FiscalYear.objects.filter(association__budget_lines=self.line_id, year=self.year)
+
+
+class BalanceLine(ClosedYearGuard):
+    """One specification line of a year-end balance item (the rows of its note).
+
+    The item's figure in the balance sheet is the sum of its lines; amounts are
+    positive for what the item is (an asset, a provision, a liability).
+    """
+
+    RECEIVABLES = "fordringar"
+    PLACEMENTS = "kortfristiga_placeringar"
+    CASH = "kassa_och_bank"
+    PENSIONS = "avsattningar_pensioner"
+    LIABILITIES = "kortfristiga_skulder"
+    ITEMS = [
+        (RECEIVABLES, "Fordringar"),
+        (PLACEMENTS, "Kortfristiga placeringar"),
+        (CASH, "Kassa och bank"),
+        (PENSIONS, "Avsättningar för pensioner"),
+        (LIABILITIES, "Kortfristiga skulder"),
+    ]
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="balance_lines"
+    )
+    item = models.CharField("post", max_length=30, choices=ITEMS)
+    label = models.CharField("specifikation", max_length=200)
+    account = models.CharField("konto", max_length=10, blank=True)
+    amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)
+    sort_order = models.PositiveIntegerField("ordning", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["fiscal_year", "item", "sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "item", "label"], name="one_balance_label_per_item"
+            )
+        ]
+        verbose_name = "balanspost"
+        verbose_name_plural = "balansposter"
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.year} {self.get_item_display()}: {self.label}"
+
+    def _closed_years(self) -> models.QuerySet:
+        return FiscalYear.objects.filter(pk=self.fiscal_year_id)
+
+
+class AccountMapping(models.Model):
+    """Where an account of the ledger goes: a budget line or a balance item.
+
+    Accounts without a row here follow the default by account class (see
+    `budgets.ledger.default_target`)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="account_mappings"
+    )
+    account = models.CharField("konto", max_length=10)
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name="budgetpost",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="account_mappings",
+    )
+    item = models.CharField("balanspost", max_length=30, choices=BalanceLine.ITEMS, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "account"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "account"], name="one_mapping_per_account"
+            ),
+            models.CheckConstraint(
+                condition=(Q(line__isnull=False) & Q(item=""))
+                | (Q(line__isnull=True) & ~Q(item="")),
+                name="mapping_has_one_target",
+            ),
+        ]
+        verbose_name = "kontomappning"
+        verbose_name_plural = "kontomappningar"
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.line or self.get_item_display()}"
+
+
+class LedgerImport(models.Model):
+    """A record of every applied SIE import: the file, who, when and what it changed."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="ledger_imports"
+    )
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="imports")
+    file_name = models.CharField("filnamn", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    imported_at = models.DateTimeField("importerad", auto_now_add=True)
+    changes = models.JSONField("ändringar", default=dict)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = "SIE-import"
+        verbose_name_plural = "SIE-importer"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.fiscal_year.year})"

@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from budgets.models import (
     Actual,
+    BalanceLine,
     Budget,
     BudgetAmount,
     BudgetLine,
@@ -370,3 +371,262 @@ def actuals_replace_year(
         )
         changed += 1
     return changed
+
+
+# --- Year-end: the equity roll-forward, balance specifications, closing a year ---
+
+YEAR_END_FIELDS = ("equity_opening", "capital_contribution", "realisation_gains", "employees")
+
+
+def _locked_year(fiscal_year: FiscalYear) -> FiscalYear:
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if fiscal_year.is_closed:
+        raise ServiceError(
+            f"Räkenskapsåret {fiscal_year.year} är stängt och kan inte längre ändras."
+        )
+    return fiscal_year
+
+
+@transaction.atomic
+def year_end_save(
+    *,
+    fiscal_year: FiscalYear,
+    data: dict[str, Any],
+    expected_version: int | None = None,
+    by: Any = None,
+) -> FiscalYear:
+    """The year's equity roll-forward figures and number of employees."""
+    fiscal_year = _locked_year(fiscal_year)
+    if expected_version is not None and fiscal_year.version != expected_version:
+        raise StaleEdit(
+            f"Bokslutsuppgifterna för {fiscal_year.year} har ändrats av någon annan sedan du "
+            "öppnade formuläret. Läs in sidan igen och gör din ändring på nytt.",
+            current=fiscal_year,
+        )
+    before = snapshot(fiscal_year)
+    for name in YEAR_END_FIELDS:
+        if name in data:
+            setattr(fiscal_year, name, data[name])
+    if fiscal_year.employees is not None and fiscal_year.employees < 0:
+        raise ServiceError("Antalet anställda kan inte vara negativt.", field="employees")
+    if fiscal_year.realisation_gains is None or fiscal_year.capital_contribution is None:
+        raise ServiceError("Ange ett belopp (0 om inget).")
+    if snapshot(fiscal_year) == before:
+        return fiscal_year
+    fiscal_year.version += 1
+    fiscal_year.save()
+    audit(
+        association_id=fiscal_year.association_id,
+        user=by,
+        action=AuditEntry.UPDATE,
+        obj=fiscal_year,
+        before=before,
+        after=snapshot(fiscal_year),
+    )
+    return fiscal_year
+
+
+def _balance_problem(item: str, label: str, amount: Decimal | None) -> str | None:
+    items = dict(BalanceLine.ITEMS)
+    if item not in items:
+        return f"Okänd balanspost {item!r}."
+    if not label.strip():
+        return "Ange vad raden specificerar."
+    if amount is None:
+        return "Ange ett belopp."
+    return None
+
+
+@transaction.atomic
+def balance_line_save(
+    *,
+    fiscal_year: FiscalYear,
+    data: dict[str, Any],
+    line: BalanceLine | None = None,
+    expected_version: int | None = None,
+    by: Any = None,
+) -> BalanceLine:
+    """Add or change one specification line of a year-end balance item."""
+    fiscal_year = _locked_year(fiscal_year)
+    if line is not None:
+        line = BalanceLine.objects.select_for_update().get(pk=line.pk, fiscal_year=fiscal_year)
+        if expected_version is not None and line.version != expected_version:
+            raise StaleEdit(
+                f"Raden {line.label} har ändrats av någon annan. Läs in sidan igen.",
+                current=line,
+            )
+        before = snapshot(line)
+    else:
+        line = BalanceLine(fiscal_year=fiscal_year)
+        before = None
+    for name in ("item", "label", "amount", "account", "sort_order"):
+        if name in data:
+            setattr(line, name, data[name])
+    problem = _balance_problem(line.item, line.label, line.amount)
+    if problem:
+        raise ServiceError(problem)
+    same = BalanceLine.objects.filter(fiscal_year=fiscal_year, item=line.item, label=line.label)
+    if same.exclude(pk=line.pk).exists():
+        raise ServiceError(
+            f"Det finns redan en rad {line.label} under {line.get_item_display().lower()}.",
+            field="label",
+        )
+    creating = line.pk is None
+    if creating and "sort_order" not in data:
+        last = fiscal_year.balance_lines.aggregate(m=Max("sort_order"))["m"] or 0
+        line.sort_order = last + 10
+    if not creating:
+        line.version += 1
+    line.save()
+    audit(
+        association_id=fiscal_year.association_id,
+        user=by,
+        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
+        obj=line,
+        before=before,
+        after=snapshot(line),
+    )
+    return line
+
+
+@transaction.atomic
+def balance_line_delete(*, line: BalanceLine, by: Any = None) -> None:
+    fiscal_year = _locked_year(line.fiscal_year)
+    line = BalanceLine.objects.get(pk=line.pk, fiscal_year=fiscal_year)
+    audit(
+        association_id=fiscal_year.association_id,
+        user=by,
+        action=AuditEntry.DELETE,
+        obj=line,
+        before=snapshot(line),
+        after=None,
+    )
+    line.delete()
+
+
+@transaction.atomic
+def balance_lines_replace(
+    *,
+    fiscal_year: FiscalYear,
+    rows: list[tuple[str, str, Decimal, str]],
+    by: Any = None,
+) -> int:
+    """Replace all of a year's balance specifications by `rows` (item, label, amount,
+    account), as a ledger import or the demo does. Returns the number of rows changed."""
+    fiscal_year = _locked_year(fiscal_year)
+    wanted: dict[tuple[str, str], tuple[Decimal, str, int]] = {}
+    for order, (item, label, amount, account) in enumerate(rows, 1):
+        problem = _balance_problem(item, label, amount)
+        if problem:
+            raise ServiceError(problem)
+        if (item, label) in wanted:
+            raise ServiceError(f"Raden {label} förekommer två gånger.")
+        wanted[(item, label)] = (amount, account, order * 10)
+    existing = {
+        (b.item, b.label): b
+        for b in BalanceLine.objects.select_for_update().filter(fiscal_year=fiscal_year)
+    }
+    changed = 0
+    for key, line in existing.items():
+        if key not in wanted:
+            audit(
+                association_id=fiscal_year.association_id,
+                user=by,
+                action=AuditEntry.DELETE,
+                obj=line,
+                before=snapshot(line),
+                after=None,
+            )
+            line.delete()
+            changed += 1
+    for (item, label), (amount, account, order) in wanted.items():
+        line = existing.get((item, label))
+        before = snapshot(line) if line else None
+        if line is None:
+            line = BalanceLine(fiscal_year=fiscal_year, item=item, label=label)
+        line.amount, line.account, line.sort_order = amount, account, order
+        if before is not None and snapshot(line) == before:
+            continue
+        if before is not None:
+            line.version += 1
+        line.save()
+        audit(
+            association_id=fiscal_year.association_id,
+            user=by,
+            action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
+            obj=line,
+            before=before,
+            after=snapshot(line),
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def fiscal_year_close(
+    *,
+    fiscal_year: FiscalYear,
+    closed_on: datetime.date,
+    paragraph: str,
+    by: Any = None,
+) -> FiscalYear:
+    """Close a year once the board has decided its annual report: from then on none of
+    its figures change. Refused while the statements do not add up."""
+    from reporting.selectors import year_statements
+
+    fiscal_year = _locked_year(fiscal_year)
+    if closed_on is None:
+        raise ServiceError("Ange datum för styrelsens beslut.", field="closed_on")
+    if closed_on.year <= fiscal_year.year:
+        raise ServiceError(
+            f"Årsredovisningen för {fiscal_year.year} beslutas efter årets slut; "
+            f"ange ett datum {fiscal_year.year + 1} eller senare.",
+            field="closed_on",
+        )
+    statements = year_statements(association=fiscal_year.association, year=fiscal_year.year)
+    if statements.findings:
+        raise ServiceError(
+            "Året kan inte stängas förrän bokslutet går ihop: " + " ".join(statements.findings)
+        )
+    before = snapshot(fiscal_year)
+    fiscal_year.closed_on = closed_on
+    fiscal_year.closed_paragraph = paragraph.strip()
+    fiscal_year.version += 1
+    fiscal_year.save()
+    audit(
+        association_id=fiscal_year.association_id,
+        user=by,
+        action=AuditEntry.UPDATE,
+        obj=fiscal_year,
+        before=before,
+        after=snapshot(fiscal_year),
+    )
+    return fiscal_year
+
+
+@transaction.atomic
+def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> FiscalYear:
+    """Reopen a closed year: a superuser's act, recorded with its reason."""
+    if not getattr(by, "is_superuser", False):
+        raise ServiceError("Bara en systemadministratör kan öppna ett stängt år.")
+    if not reason.strip():
+        raise ServiceError("Ange varför året öppnas igen.", field="reason")
+    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    if not fiscal_year.is_closed:
+        raise ServiceError(f"Räkenskapsåret {fiscal_year.year} är inte stängt.")
+    before = snapshot(fiscal_year)
+    fiscal_year.closed_on = None
+    fiscal_year.closed_paragraph = ""
+    fiscal_year.version += 1
+    fiscal_year.save()
+    after = snapshot(fiscal_year)
+    after["reopen_reason"] = reason.strip()
+    audit(
+        association_id=fiscal_year.association_id,
+        user=by,
+        action=AuditEntry.UPDATE,
+        obj=fiscal_year,
+        before=before,
+        after=after,
+    )
+    return fiscal_year

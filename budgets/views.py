@@ -266,6 +266,11 @@ class LineForm(forms.Form):
     insats = forms.ModelChoiceField(
         label="Insats (för insatsrader)", queryset=Insats.objects.none(), required=False
     )
+    category = forms.ChoiceField(
+        label="Kostnadsslag (för insatsrader utan kopplad insats)",
+        choices=[("", "—"), *BudgetLine._meta.get_field("category").choices],
+        required=False,
+    )
 
 
 @association_view(EDIT)
@@ -446,6 +451,11 @@ class LineEditForm(forms.Form):
     insats = forms.ModelChoiceField(
         label="Insats (för insatsrader)", queryset=Insats.objects.none(), required=False
     )
+    category = forms.ChoiceField(
+        label="Kostnadsslag (för insatsrader utan kopplad insats)",
+        choices=[("", "—"), *BudgetLine._meta.get_field("category").choices],
+        required=False,
+    )
 
 
 @association_view(READ)
@@ -472,6 +482,7 @@ def line_edit(request: HttpRequest, budgetline_id: int) -> HttpResponse:
         "sort_order": line.sort_order,
         "retired": line.retired,
         "insats": line.insats_id,
+        "category": line.category,
     }
     form = LineEditForm(request.POST or None, initial=initial)
     form.fields["insats"].queryset = Insats.objects.filter(association=request.association)

@@ -1,0 +1,434 @@
+"""Reads that feed the statements: stored outcome and year-end balances turned into
+the plain inputs of `reporting.statements`, in a fixed number of queries whatever
+the number of lines, insatser, months and years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from budgets.models import (
+    Actual,
+    BalanceLine,
+    BudgetAmount,
+    BudgetLine,
+    FiscalYear,
+    cost_category_of,
+)
+from budgets.selectors import (
+    _contribution_key,
+    _current_versions,
+    contribution_amounts,
+    contribution_for,
+)
+from finsam.money import format_kronor
+from members.models import Association
+from reporting.statements import (
+    Balances,
+    BalanceSheet,
+    CashFlow,
+    CostDistribution,
+    IncomeStatement,
+    KeyFigures,
+    YearFigures,
+    balance_sheet,
+    cash_flow,
+    cost_distribution,
+    income_statement,
+    key_figures,
+    statements_json,
+)
+
+ZERO = Decimal(0)
+COST_GROUPS = {BudgetLine.ADMINISTRATION, BudgetLine.INSATS, BudgetLine.UNALLOCATED}
+OPERATING_INCOME_GROUPS = {BudgetLine.CONTRIBUTION, BudgetLine.OTHER_INCOME}
+
+
+@dataclass
+class _Year:
+    fiscal_year: FiscalYear | None = None
+    has_outcome: bool = False
+    has_balances: bool = False
+    income: Decimal = ZERO
+    costs: Decimal = ZERO
+    financial_income: Decimal = ZERO
+    financial_costs: Decimal = ZERO
+    contributions: Decimal = ZERO
+    categories: dict[str, Decimal] = field(default_factory=dict)
+    items: dict[str, Decimal] = field(default_factory=dict)
+
+    def balances(self) -> Balances:
+        return Balances(
+            receivables=self.items.get(BalanceLine.RECEIVABLES, ZERO),
+            short_term_placements=self.items.get(BalanceLine.PLACEMENTS, ZERO),
+            cash_and_bank=self.items.get(BalanceLine.CASH, ZERO),
+            pension_provisions=self.items.get(BalanceLine.PENSIONS, ZERO),
+            short_term_liabilities=self.items.get(BalanceLine.LIABILITIES, ZERO),
+        )
+
+
+def _load(association: Association, years: range) -> dict[int, _Year]:
+    """Three queries: fiscal years, outcome summed per kind of line, balances per item."""
+    data = {year: _Year() for year in years}
+    for fy in FiscalYear.objects.filter(association=association, year__in=list(years)):
+        data[fy.year].fiscal_year = fy
+    rows = (
+        Actual.objects.filter(line__association=association, year__in=list(years))
+        .values("year", "line__group", "line__insats__kind", "line__category")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in rows:
+        y = data[row["year"]]
+        y.has_outcome = True
+        group, amount = row["line__group"], row["total"]
+        if group in OPERATING_INCOME_GROUPS:
+            y.income += amount
+            if group == BudgetLine.CONTRIBUTION:
+                y.contributions += amount
+        elif group == BudgetLine.FINANCIAL_INCOME:
+            y.financial_income += amount
+        elif group == BudgetLine.FINANCIAL_COST:
+            y.financial_costs += amount
+        else:
+            y.costs += amount
+            category = cost_category_of(group, row["line__insats__kind"], row["line__category"])
+            y.categories[category] = y.categories.get(category, ZERO) + amount
+    items = (
+        BalanceLine.objects.filter(
+            fiscal_year__association=association, fiscal_year__year__in=list(years)
+        )
+        .values("fiscal_year__year", "item")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for row in items:
+        y = data[row["fiscal_year__year"]]
+        y.has_balances = True
+        y.items[row["item"]] = row["total"]
+    return data
+
+
+@dataclass(frozen=True)
+class YearStatements:
+    """One year's statements beside last year's, with every failed check."""
+
+    year: int
+    fiscal_year: FiscalYear | None
+    figures: YearFigures | None
+    opening: Balances | None
+    income: IncomeStatement | None
+    balance: BalanceSheet | None
+    cash_flow: CashFlow | None
+    key_figures: KeyFigures | None
+    costs: CostDistribution | None
+    previous: YearStatements | None
+    findings: tuple[str, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.figures is None
+
+    def as_json(self) -> dict:
+        """The JSON of `manage.py statements --format json`."""
+        if self.figures is None:
+            return {"findings": list(self.findings)}
+        previous = self.previous if self.previous and self.previous.figures else None
+        data = statements_json(
+            self.figures,
+            self.opening,
+            previous.figures if previous else None,
+            previous.opening if previous else None,
+        )
+        data["findings"] = list(self.findings)
+        if previous:
+            data["previous_year"]["findings"] = list(previous.findings)
+        return data
+
+
+def _statements(year: int, data: dict[int, _Year], with_previous: bool) -> YearStatements:
+    this = data.get(year) or _Year()
+    before = data.get(year - 1)
+    previous = _statements(year - 1, data, False) if with_previous and before else None
+    if not (this.has_outcome or this.has_balances):
+        return YearStatements(
+            year, this.fiscal_year, None, None, None, None, None, None, None, previous, ()
+        )
+    fy = this.fiscal_year
+    findings: list[str] = []
+    closing_before = None
+    if (
+        before is not None
+        and before.fiscal_year is not None
+        and (before.has_outcome or before.has_balances)
+    ):
+        b = before.fiscal_year
+        if b.equity_opening is not None:
+            closing_before = (
+                b.equity_opening
+                + b.capital_contribution
+                + before.income
+                - before.costs
+                + before.financial_income
+                - before.financial_costs
+            )
+    if fy is not None and fy.equity_opening is not None:
+        equity_opening = fy.equity_opening
+        if closing_before is not None and closing_before != equity_opening:
+            findings.append(
+                f"Ingående eget kapital {year} ({format_kronor(equity_opening)}) är inte "
+                f"förra årets utgående eget kapital ({format_kronor(closing_before)})."
+            )
+    elif closing_before is not None:
+        equity_opening = closing_before
+    else:
+        equity_opening = ZERO
+        findings.append(f"Ingående eget kapital för {year} saknas.")
+    figures = YearFigures(
+        year=year,
+        income=this.income,
+        costs=this.costs,
+        financial_income=this.financial_income,
+        financial_costs=this.financial_costs,
+        balances=this.balances(),
+        equity_opening=equity_opening,
+        capital_contribution=fy.capital_contribution if fy else ZERO,
+        contributions_total=this.contributions,
+        realisation_gains=fy.realisation_gains if fy else ZERO,
+    )
+    opening = before.balances() if before is not None and before.has_balances else None
+    sheet = balance_sheet(figures)
+    flow = cash_flow(figures, opening) if opening is not None else None
+    if not this.has_balances:
+        findings.append(f"Balansposterna för {year} är inte inlagda.")
+    if opening is None:
+        findings.append(
+            f"Balansposterna för {year - 1} saknas, så kassaflödesanalysen kan inte beräknas."
+        )
+    findings.extend(sheet.findings)
+    if flow is not None:
+        findings.extend(flow.findings)
+    return YearStatements(
+        year=year,
+        fiscal_year=fy,
+        figures=figures,
+        opening=opening,
+        income=income_statement(figures),
+        balance=sheet,
+        cash_flow=flow,
+        key_figures=key_figures(figures),
+        costs=cost_distribution(this.categories),
+        previous=previous,
+        findings=tuple(findings),
+    )
+
+
+def year_statements(*, association: Association, year: int) -> YearStatements:
+    """This year's and last year's statements (three queries)."""
+    return _statements(year, _load(association, range(year - 2, year + 1)), True)
+
+
+@dataclass(frozen=True)
+class OverviewYear:
+    year: int
+    income: Decimal | None
+    costs: Decimal | None  # negative, as printed
+    result: Decimal | None
+    solidity_percent: Decimal | None
+    employees: Decimal | None
+
+
+def five_year_overview(*, association: Association, year: int) -> list[OverviewYear]:
+    """Femårsöversikt: the five years up to `year`, oldest first (three queries)."""
+    data = _load(association, range(year - 5, year + 1))
+    result = []
+    for y in range(year - 4, year + 1):
+        s = _statements(y, data, False)
+        fy = data[y].fiscal_year
+        if s.figures is None:
+            result.append(OverviewYear(y, None, None, None, None, fy.employees if fy else None))
+            continue
+        total_income = s.income.verksamhetens_intakter + s.income.finansiella_intakter
+        total_costs = s.income.verksamhetens_kostnader + s.income.finansiella_kostnader
+        result.append(
+            OverviewYear(
+                y,
+                total_income,
+                total_costs,
+                s.income.arets_resultat,
+                s.key_figures.soliditet_procent if data[y].has_balances else None,
+                fy.employees if fy else None,
+            )
+        )
+    return result
+
+
+# --- Driftredovisning ---
+
+
+@dataclass(frozen=True)
+class OperatingRow:
+    label: str
+    outcome_income: Decimal
+    outcome_cost: Decimal  # negative, as printed
+    budget_income: Decimal | None
+    budget_cost: Decimal | None  # negative
+    previous_income: Decimal
+    previous_cost: Decimal  # negative
+
+    @property
+    def outcome_net(self) -> Decimal:
+        return self.outcome_income + self.outcome_cost
+
+    @property
+    def budget_net(self) -> Decimal | None:
+        if self.budget_income is None and self.budget_cost is None:
+            return None
+        return (self.budget_income or ZERO) + (self.budget_cost or ZERO)
+
+    @property
+    def deviation(self) -> Decimal | None:
+        budget = self.budget_net
+        return None if budget is None else self.outcome_net - budget
+
+    @property
+    def previous_net(self) -> Decimal:
+        return self.previous_income + self.previous_cost
+
+
+def _sum_rows(label: str, rows: list[OperatingRow]) -> OperatingRow:
+    def total(name: str) -> Decimal | None:
+        values = [getattr(r, name) for r in rows if getattr(r, name) is not None]
+        return sum(values, ZERO) if values else None
+
+    return OperatingRow(
+        label,
+        total("outcome_income") or ZERO,
+        total("outcome_cost") or ZERO,
+        total("budget_income"),
+        total("budget_cost"),
+        total("previous_income") or ZERO,
+        total("previous_cost") or ZERO,
+    )
+
+
+@dataclass(frozen=True)
+class OperatingSection:
+    key: str
+    label: str
+    rows: tuple[OperatingRow, ...]
+    total: OperatingRow
+
+
+@dataclass(frozen=True)
+class OperatingReport:
+    """Driftredovisning: per line and per insats, outcome, budget, deviation and last
+    year's outcome; costs negative as printed."""
+
+    year: int
+    sections: tuple[OperatingSection, ...]
+    operating_total: OperatingRow
+    financial: OperatingRow
+    total: OperatingRow
+    insatser: tuple[OperatingRow, ...]
+
+
+SECTIONS = (
+    ("intakter", "Intäkter", lambda line: line.group in OPERATING_INCOME_GROUPS),
+    (
+        "administration",
+        "Administrativa kostnader",
+        lambda line: line.group == BudgetLine.ADMINISTRATION,
+    ),
+    ("individ", "Individinsatser", lambda line: line.cost_category == "individ"),
+    ("struktur", "Strukturella insatser", lambda line: line.cost_category == "struktur"),
+    ("processtod", "Processtöd", lambda line: line.cost_category == "processtod"),
+)
+
+
+def operating_report(*, association: Association, year: int) -> OperatingReport:
+    """Five queries: lines, outcome, budget versions, budget amounts, contributions."""
+    lines = list(BudgetLine.objects.filter(association=association).select_related("insats"))
+    outcome: dict[tuple[int, int], Decimal] = {}
+    for row in (
+        Actual.objects.filter(line__association=association, year__in=[year - 1, year])
+        .values("line_id", "year")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        outcome[(row["line_id"], row["year"])] = row["total"]
+    version = _current_versions(association, [year]).get(year)
+    budget: dict[int, Decimal] = {}
+    if version is not None:
+        for a in BudgetAmount.objects.filter(budget_version=version, offset=0):
+            budget[a.line_id] = a.amount
+    contributions = contribution_amounts(association=association, years=[year])
+
+    def row_for(line: BudgetLine) -> OperatingRow | None:
+        now, before = outcome.get((line.id, year)), outcome.get((line.id, year - 1))
+        planned = budget.get(line.id)
+        if line.from_contributions and version is not None:
+            known, amount = contribution_for(contributions, _contribution_key(line), year)
+            if known:
+                planned = amount
+        if now is None and before is None and planned is None:
+            return None
+        sign = 1 if line.is_income else -1
+
+        def split(value: Decimal | None) -> tuple[Decimal, Decimal]:
+            value = value or ZERO
+            return (value, ZERO) if sign > 0 else (ZERO, -value)
+
+        oi, oc = split(now)
+        pi, pc = split(before)
+        if planned is None:
+            bi = bc = None
+        else:
+            bi, bc = split(planned)
+        return OperatingRow(line.name, oi, oc, bi, bc, pi, pc)
+
+    sections = []
+    used: set[int] = set()
+    for key, label, belongs in SECTIONS:
+        rows = []
+        for line in lines:
+            if line.id in used or not belongs(line):
+                continue
+            row = row_for(line)
+            used.add(line.id)
+            if row is not None:
+                rows.append(row)
+        if rows:
+            sections.append(
+                OperatingSection(
+                    key, label, tuple(rows), _sum_rows(f"Summa {label.lower()}", rows)
+                )
+            )
+    financial_rows = [
+        r
+        for line in lines
+        if line.group in (BudgetLine.FINANCIAL_INCOME, BudgetLine.FINANCIAL_COST)
+        and (r := row_for(line)) is not None
+    ]
+    operating_total = _sum_rows("Summa", [s.total for s in sections])
+    financial = _sum_rows("Finansiella intäkter och kostnader", financial_rows)
+    by_insats: dict[int, list[OperatingRow]] = {}
+    names: dict[int, str] = {}
+    for line in lines:
+        if line.insats_id is not None and (r := row_for(line)) is not None:
+            by_insats.setdefault(line.insats_id, []).append(r)
+            names[line.insats_id] = line.insats.name
+    insatser = tuple(
+        _sum_rows(names[i], rows)
+        for i, rows in sorted(by_insats.items(), key=lambda kv: names[kv[0]])
+    )
+    return OperatingReport(
+        year=year,
+        sections=tuple(sections),
+        operating_total=operating_total,
+        financial=financial,
+        total=_sum_rows("Summa efter finansiella poster", [operating_total, financial]),
+        insatser=insatser,
+    )
