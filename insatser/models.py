@@ -3,6 +3,7 @@ decisions and their aggregated follow-up (counts only, never personal data)."""
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -56,6 +57,9 @@ class Insats(models.Model):
     start = models.DateField("från", null=True, blank=True)
     end = models.DateField("till", null=True, blank=True)
     capacity = models.PositiveIntegerField("årsplatser", null=True, blank=True)
+    steering_group = models.TextField(
+        "styrgrupp", blank=True, help_text="Vilka som sitter i insatsens styrgrupp."
+    )
     published = models.BooleanField(
         "publicerad", default=False, help_text="Visas på förbundets öppna resultatsida."
     )
@@ -70,6 +74,7 @@ class Insats(models.Model):
                 | Q(start__isnull=True)
                 | Q(end__gte=models.F("start")),
                 name="insats_end_after_start",
+                violation_error_message="Slutdatum kan inte ligga före startdatum.",
             ),
         ]
         verbose_name = "insats"
@@ -77,6 +82,40 @@ class Insats(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Staffing(models.Model):
+    """One row of an insats's staffing (bemanning): a role, how many, how much of full time."""
+
+    insats = models.ForeignKey(Insats, on_delete=models.CASCADE, related_name="staffing")
+    role = models.CharField("roll", max_length=100)
+    count = models.PositiveIntegerField("antal", default=1, validators=[MinValueValidator(1)])
+    percent = models.DecimalField(
+        "procent av heltid",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        ordering = ["role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(count__gte=1),
+                name="staffing_count_at_least_one",
+                violation_error_message="Antalet måste vara minst 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__gte=0) & Q(percent__lte=100),
+                name="staffing_percent_of_full_time",
+                violation_error_message="Andelen av heltid måste ligga mellan 0 och 100 procent.",
+            ),
+        ]
+        verbose_name = "bemanning"
+        verbose_name_plural = "bemanning"
+
+    def __str__(self) -> str:
+        return f"{self.insats}: {self.count} × {self.role}"
 
 
 class FundingDecision(models.Model):

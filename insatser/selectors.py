@@ -34,6 +34,7 @@ def insats_detail(*, association: Association, insats_id: int) -> Insats | None:
         .prefetch_related(
             "members",
             "decisions",
+            "staffing",
             Prefetch(
                 "participant_stats",
                 queryset=ParticipantStats.objects.prefetch_related("end_reasons"),

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from finsam.models import AuditEntry
 from finsam.services import ServiceError, audit, check_version, save_audited, snapshot
-from insatser.models import EndReason, FundingDecision, Insats, ParticipantStats
+from insatser.models import EndReason, FundingDecision, Insats, ParticipantStats, Staffing
 from members.models import Association, Member
 
 
@@ -93,8 +93,8 @@ def funding_decision_add(
     from budgets.services import refuse_closed_year
 
     refuse_closed_year(insats.association, year)
-    if amount < 0:
-        raise ServiceError("Beloppet får inte vara negativt.", field="amount")
+    if amount is None or amount <= 0:
+        raise ServiceError("Beloppet måste vara större än noll.", field="amount")
     if insats.status in (Insats.ANSOKAN, Insats.AVSLAGEN):
         raise ServiceError("Medel kan bara beslutas för en beviljad eller pågående insats.")
     decision = FundingDecision.objects.create(
@@ -109,6 +109,54 @@ def funding_decision_add(
         after=snapshot(decision),
     )
     return decision
+
+
+@transaction.atomic
+def staffing_save(
+    *,
+    insats: Insats,
+    role: str,
+    count: int,
+    percent: Decimal,
+    staffing: Staffing | None = None,
+    by: Any = None,
+) -> Staffing:
+    """Add or change one staffing row (bemanning) of an insats."""
+    role = (role or "").strip()
+    if not role:
+        raise ServiceError("Ange en roll.", field="role")
+    if count is None or count < 1:
+        raise ServiceError("Antalet måste vara minst 1.", field="count")
+    if percent is None or not Decimal(0) <= percent <= Decimal(100):
+        raise ServiceError(
+            "Andelen av heltid måste ligga mellan 0 och 100 procent.", field="percent"
+        )
+    if staffing is not None:
+        staffing = Staffing.objects.select_for_update().get(pk=staffing.pk, insats=insats)
+        before = snapshot(staffing)
+    else:
+        staffing = Staffing(insats=insats)
+        before = None
+    staffing.role, staffing.count, staffing.percent = role, count, percent
+    try:
+        return save_audited(staffing, association_id=insats.association_id, by=by, before=before)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from exc
+
+
+@transaction.atomic
+def staffing_delete(*, insats: Insats, staffing: Staffing, by: Any = None) -> None:
+    staffing = Staffing.objects.select_for_update().get(pk=staffing.pk, insats=insats)
+    before = snapshot(staffing)
+    audit(
+        association_id=insats.association_id,
+        user=by,
+        action=AuditEntry.DELETE,
+        obj=staffing,
+        before=before,
+        after=None,
+    )
+    staffing.delete()
 
 
 GENDERS = (("women", "kvinnor"), ("men", "män"))

@@ -1,4 +1,5 @@
-"""Insatser pages: the filtered list and one insats with its money and follow-up."""
+"""Insatser pages: the filtered list, one insats with its money, staffing and follow-up,
+and the kansli's forms for them (always through insatser.services)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,203 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.selectors import insats_money
-from finsam.services import ServiceError
+from finsam.forms import AmountField
+from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
-from insatser.models import EndReason, Insats
-from members.models import Member
+from insatser.models import EndReason, Insats, Staffing
+from members.forms import DateInput
+from members.models import Association, Member
+
+
+def _mark_invalid(form: forms.BaseForm) -> None:
+    """Link each field with errors to its message, for screen readers."""
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": f"{name}-error"}
+            )
+
+
+class InsatsForm(forms.ModelForm):
+    """What the kansli records about an insats; its status moves by the status buttons."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Insats
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "members",
+            "purpose",
+            "target_group",
+            "steering_group",
+            "start",
+            "end",
+            "capacity",
+            "published",
+        ]
+        widgets = {
+            "members": forms.CheckboxSelectMultiple,
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "target_group": forms.Textarea(attrs={"rows": 3}),
+            "steering_group": forms.Textarea(attrs={"rows": 3}),
+            "start": DateInput(),
+            "end": DateInput(),
+        }
+
+    def __init__(self, *args, association: Association, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Set before anything reads self.errors, so that validation never sees
+        # another association's members.
+        self.fields["members"].queryset = Member.objects.filter(association=association)
+        self.fields["members"].help_text = "Projektägare och utförare bland förbundets medlemmar."
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            # An error on "end" also keeps the model's check constraint from repeating it.
+            self.add_error("end", "Slutdatum kan inte ligga före startdatum.")
+        return cleaned
+
+    def data_for_service(self) -> dict:
+        return {
+            name: self.cleaned_data[name]
+            for name in self._meta.fields
+            if name != "members" and name in self.cleaned_data
+        }
+
+
+def _done(request: HttpRequest, url: str, message: str) -> HttpResponse:
+    messages.success(request, message)
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
+
+
+def _detail_url(request: HttpRequest, insats: Insats) -> str:
+    return reverse(
+        "insatser:insats_detail",
+        kwargs={"slug": request.association.slug, "insats_id": insats.id},
+    )
+
+
+def _stale_values(exc: StaleEdit, form: forms.BaseForm) -> list[tuple[str, str]]:
+    """The other person's saved values, labelled as in the form, for the stale message."""
+    current = exc.current
+    rows = []
+    for name, field in form.fields.items():
+        if name == "version" or not hasattr(current, name):
+            continue
+        if name == "members":
+            value = ", ".join(m.name for m in current.members.all())
+        elif hasattr(current, f"get_{name}_display"):
+            value = getattr(current, f"get_{name}_display")()
+        else:
+            value = getattr(current, name)
+        rows.append((str(field.label), "" if value is None else str(value)))
+    return rows
+
+
+def _insats_form(request: HttpRequest, insats: Insats | None) -> HttpResponse:
+    # Taken before validation, which writes the posted values onto the instance.
+    title = f"Ändra {insats.name}" if insats else "Ny insats"
+    crumb = (insats.name, _detail_url(request, insats)) if insats else None
+    form = InsatsForm(request.POST or None, instance=insats, association=request.association)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.insats_save(
+                association=request.association,
+                data=form.data_for_service(),
+                members=list(form.cleaned_data["members"]),
+                insats=insats,
+                expected_version=form.cleaned_data.get("version"),
+                by=request.user,
+            )
+        except StaleEdit as exc:
+            stale = _stale_values(exc, form)
+            form.add_error(None, exc.message)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _done(request, _detail_url(request, saved), "Insatsen är sparad.")
+    _mark_invalid(form)
+    index_url = reverse("insatser:index", kwargs={"slug": request.association.slug})
+    breadcrumbs = [("Insatser", index_url), *([crumb] if crumb else []), (title, None)]
+    return render(
+        request,
+        "insatser/insats_form.html",
+        {
+            "form": form,
+            "title": title,
+            "stale": stale,
+            "back_url": _detail_url(request, insats) if insats else index_url,
+            "nav_section": "insatser",
+            "breadcrumbs": breadcrumbs,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@association_view(EDIT, methods=("GET", "POST"))
+def insats_create(request: HttpRequest) -> HttpResponse:
+    return _insats_form(request, None)
+
+
+@association_view(EDIT, methods=("GET", "POST"))
+def insats_edit(request: HttpRequest, insats_id: int) -> HttpResponse:
+    insats = get_object_or_404(Insats, association=request.association, pk=insats_id)
+    return _insats_form(request, insats)
+
+
+class DecisionForm(forms.Form):
+    """The board's decision to fund the insats for a year."""
+
+    decided_on = forms.DateField(label="Beslutsdatum", widget=DateInput())
+    paragraph = forms.CharField(
+        label="Protokollsparagraf", required=False, max_length=50, help_text="Till exempel § 12."
+    )
+    year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+    amount = AmountField(label="Belopp (kr)")
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount <= 0:
+            raise forms.ValidationError("Beloppet måste vara större än noll.")
+        return amount
+
+
+PERCENT_MESSAGE = "Andelen av heltid måste ligga mellan 0 och 100 procent."
+
+
+class StaffingForm(forms.Form):
+    role = forms.CharField(label="Roll", max_length=100, help_text="Till exempel coach.")
+    count = forms.IntegerField(
+        label="Antal",
+        min_value=1,
+        initial=1,
+        error_messages={"min_value": "Antalet måste vara minst 1."},
+    )
+    percent = forms.DecimalField(
+        label="Procent av heltid",
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        error_messages={"min_value": PERCENT_MESSAGE, "max_value": PERCENT_MESSAGE},
+    )
 
 
 class FilterForm(forms.Form):
@@ -47,15 +236,30 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         template,
-        {"form": form, "insatser": insatser, "nav_section": "insatser"},
+        {
+            "form": form,
+            "insatser": insatser,
+            "can_edit": can_edit(request.role),
+            "nav_section": "insatser",
+        },
     )
 
 
-@association_view(READ)
-def insats_detail(request: HttpRequest, insats_id: int) -> HttpResponse:
+def _insats_or_404(request: HttpRequest, insats_id: int) -> Insats:
     insats = selectors.insats_detail(association=request.association, insats_id=insats_id)
     if insats is None:
         raise Http404("Insatsen finns inte.")
+    return insats
+
+
+def _detail_page(
+    request: HttpRequest,
+    insats: Insats,
+    *,
+    decision_form: DecisionForm | None = None,
+    staffing_form: StaffingForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     money = insats_money(association=request.association, insats_ids=[insats.id]).get(
         insats.id, {}
     )
@@ -82,6 +286,15 @@ def insats_detail(request: HttpRequest, insats_id: int) -> HttpResponse:
     transitions = [
         (s, label) for s, label in Insats.STATUSES if s in Insats.TRANSITIONS[insats.status]
     ]
+    editable = can_edit(request.role)
+    this_year = datetime.date.today().year
+    if editable:
+        decision_form = decision_form or DecisionForm(
+            initial={"year": this_year, "decided_on": datetime.date.today()}
+        )
+        staffing_form = staffing_form or StaffingForm()
+        _mark_invalid(decision_form)
+        _mark_invalid(staffing_form)
     return render(
         request,
         "insatser/insats_detail.html",
@@ -89,15 +302,80 @@ def insats_detail(request: HttpRequest, insats_id: int) -> HttpResponse:
             "insats": insats,
             "money_rows": rows,
             "stats": list(insats.participant_stats.all()),
+            "staffing": list(insats.staffing.all()),
             "transitions": transitions,
-            "this_year": datetime.date.today().year,
-            "can_edit": can_edit(request.role),
+            "this_year": this_year,
+            "can_edit": editable,
+            "decision_form": decision_form if editable else None,
+            "staffing_form": staffing_form if editable else None,
             "nav_section": "insatser",
             "breadcrumbs": [
                 ("Insatser", reverse("insatser:index", kwargs={"slug": request.association.slug})),
                 (insats.name, None),
             ],
         },
+        status=status,
+    )
+
+
+@association_view(READ)
+def insats_detail(request: HttpRequest, insats_id: int) -> HttpResponse:
+    return _detail_page(request, _insats_or_404(request, insats_id))
+
+
+@association_view(EDIT, methods=("POST",))
+def decision_add(request: HttpRequest, insats_id: int) -> HttpResponse:
+    insats = _insats_or_404(request, insats_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_decision_add(
+                insats=insats,
+                decided_on=form.cleaned_data["decided_on"],
+                paragraph=form.cleaned_data["paragraph"],
+                year=form.cleaned_data["year"],
+                amount=form.cleaned_data["amount"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _done(request, _detail_url(request, insats), "Beslutet om medel är sparat.")
+    return _detail_page(request, insats, decision_form=form, status=400)
+
+
+@association_view(EDIT, methods=("POST",))
+def staffing_add(request: HttpRequest, insats_id: int) -> HttpResponse:
+    insats = _insats_or_404(request, insats_id)
+    form = StaffingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.staffing_save(
+                insats=insats,
+                role=form.cleaned_data["role"],
+                count=form.cleaned_data["count"],
+                percent=form.cleaned_data["percent"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _done(request, _detail_url(request, insats), "Bemanningen är sparad.")
+    return _detail_page(request, insats, staffing_form=form, status=400)
+
+
+@association_view(EDIT, methods=("POST",))
+def staffing_delete(request: HttpRequest, insats_id: int) -> HttpResponse:
+    """The row's id comes in the form, so that the URL needs no staffing row to exist."""
+    insats = _insats_or_404(request, insats_id)
+    try:
+        staffing_id = int(request.POST.get("staffing", ""))
+    except ValueError:
+        raise Http404("Bemanningsraden finns inte.") from None
+    staffing = get_object_or_404(Staffing, insats=insats, pk=staffing_id)
+    services.staffing_delete(insats=insats, staffing=staffing, by=request.user)
+    return _done(
+        request, _detail_url(request, insats), f"{staffing.role} är borttagen ur bemanningen."
     )
 
 
