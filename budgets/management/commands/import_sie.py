@@ -1,0 +1,87 @@
+"""`manage.py import_sie <slug> <file> [--dry-run]`: the browser's ledger import from
+the command line. Exit status 0 when imported or when the file changed nothing,
+1 when it was refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from budgets import ledger
+from finsam.money import format_kronor
+from members.models import Association
+
+
+def print_plan(write, plan: ledger.ImportPlan) -> None:
+    write(f"Fil: {plan.file_name} (SHA-256 {plan.sha256})")
+    write(f"Räkenskapsår: {plan.year}; {plan.verification_count} verifikationer")
+    changed = [c for c in plan.lines if c.changed]
+    if changed:
+        write("Utfall per budgetpost (lagrat → fil):")
+        for c in changed:
+            write(f"  {c.label}: {format_kronor(c.stored)} → {format_kronor(c.new)}")
+    for c in plan.insatser:
+        if c.changed:
+            write(f"  Insats {c.label}: {format_kronor(c.stored)} → {format_kronor(c.new)}")
+    items = [c for c in plan.items if c.changed]
+    if items:
+        write("Balansposter (lagrat → fil):")
+        for c in items:
+            write(f"  {c.label}: {format_kronor(c.stored)} → {format_kronor(c.new)}")
+    if plan.equity and plan.equity.changed:
+        write(
+            f"Ingående eget kapital: {format_kronor(plan.equity.stored)} → "
+            f"{format_kronor(plan.equity.new)}"
+        )
+    for warning in plan.warnings:
+        write(f"Varning: {warning}")
+    for u in plan.unmapped:
+        write(f"Saknar mappning: konto {u.account} {u.name} ({format_kronor(u.amount)})")
+
+
+class Command(BaseCommand):
+    help = "Läser in en SIE 4-fil (utfall och balanser) för ett förbund."
+
+    def add_arguments(self, parser):
+        parser.add_argument("association", help="förbundets kortnamn (slug)")
+        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "--dry-run", action="store_true", help="visa vad som skulle ändras, spara inget"
+        )
+
+    def handle(self, *args, **options):
+        association = Association.objects.filter(slug=options["association"]).first()
+        if association is None:
+            raise CommandError(f"Inget förbund heter {options['association']!r}.")
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"Filen {path} finns inte.")
+        write = self.stdout.write
+        try:
+            with path.open("rb") as stream:
+                if options["dry_run"]:
+                    plan = ledger.plan_import(
+                        association=association, stream=stream, file_name=path.name
+                    )
+                    print_plan(write, plan)
+                    if plan.unmapped:
+                        raise CommandError(
+                            "Filen kan inte läsas in förrän alla konton har mappning."
+                        )
+                    write(
+                        "Inget sparat (--dry-run)."
+                        if not plan.unchanged
+                        else "Filen ändrar inget."
+                    )
+                    return
+                plan, record = ledger.apply_import(
+                    association=association, stream=stream, file_name=path.name
+                )
+        except ledger.ImportRefused as exc:
+            raise CommandError(f"Filen läses inte in: {exc.message}") from exc
+        print_plan(write, plan)
+        if record is None:
+            write("Filen ändrar inget; den är redan inläst.")
+        else:
+            write(self.style.SUCCESS(f"Inläst: {path.name} för {plan.year}."))
