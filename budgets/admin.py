@@ -3,7 +3,17 @@ and their services, where decided versions and closed years are refused."""
 
 from django.contrib import admin
 
-from budgets.models import Actual, Budget, BudgetAmount, BudgetLine, BudgetVersion, FiscalYear
+from budgets.models import (
+    AccountMapping,
+    Actual,
+    BalanceLine,
+    Budget,
+    BudgetAmount,
+    BudgetLine,
+    BudgetVersion,
+    FiscalYear,
+    LedgerImport,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -47,3 +57,26 @@ class BudgetAmountAdmin(ReadOnlyAdmin):
 @admin.register(Actual)
 class ActualAdmin(ReadOnlyAdmin):
     list_display = ["line", "year", "month", "amount"]
+
+
+@admin.register(BalanceLine)
+class BalanceLineAdmin(ReadOnlyAdmin):
+    list_display = ["fiscal_year", "item", "label", "amount"]
+    list_filter = ["fiscal_year__association", "item"]
+
+
+@admin.register(AccountMapping)
+class AccountMappingAdmin(ReadOnlyAdmin):
+    list_display = ["association", "account", "line", "item"]
+
+
+@admin.register(LedgerImport)
+class LedgerImportAdmin(ReadOnlyAdmin):
+    list_display = [
+        "association",
+        "fiscal_year",
+        "file_name",
+        "sha256",
+        "imported_by",
+        "imported_at",
+    ]

@@ -475,4 +475,3 @@ def account_mapping_save(
         after=snapshot(mapping),
     )
     return mapping
-

@@ -432,3 +432,27 @@ class LedgerImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.fiscal_year.year})"
+
+
+class SieUpload(models.Model):
+    """A file uploaded for preview; applied or thrown away, never a figure itself."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveIntegerField("år")
+    file_name = models.CharField("filnamn", max_length=255)
+    content = models.BinaryField("innehåll")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "uppladdad SIE-fil"
+        verbose_name_plural = "uppladdade SIE-filer"
+
+    def __str__(self) -> str:
+        return self.file_name

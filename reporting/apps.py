@@ -4,3 +4,4 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = "Rapporter"
+    nav_items = [("Bokslut", "reporting:index", "reporting", "read")]

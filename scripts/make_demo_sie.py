@@ -102,7 +102,7 @@ def main() -> None:
         out.append(f"#VER A {number} {day} {quote(text)}")
         out.append("{")
         for account, project, amount in [*rows, ("1930", None, bank)]:
-            objects = f'{{6 {quote(project)}}}' if project else "{}"
+            objects = f"{{6 {quote(project)}}}" if project else "{}"
             out.append(f"   #TRANS {account} {objects} {amount:.2f}")
             if account in movements:
                 movements[account] += amount

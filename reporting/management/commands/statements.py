@@ -46,7 +46,10 @@ TEXT_ROWS = {
         "Kassaflödesanalys",
         [
             ("arets_resultat", "Årets resultat"),
-            ("justering_ej_likviditetspaverkande", "Justering för ej likviditetspåverkande poster"),
+            (
+                "justering_ej_likviditetspaverkande",
+                "Justering för ej likviditetspåverkande poster",
+            ),
             ("fore_forandring_rorelsekapital", "Medel före förändring av rörelsekapital"),
             ("forandring_kortfristiga_fordringar", "Ökning/minskning kortfristiga fordringar"),
             ("forandring_kortfristiga_skulder", "Ökning/minskning kortfristiga skulder"),
@@ -100,7 +103,8 @@ def as_text(statements: YearStatements, association: Association) -> str:
         out.extend(f"  - {finding}" for finding in data["findings"])
     else:
         out.append("Alla kontroller stämmer.")
-    return "\n".join(out)
+    # Plain spaces in a terminal: the thousands separator of the pages is a no-break space.
+    return "\n".join(out).replace("\xa0", " ")
 
 
 class Command(BaseCommand):

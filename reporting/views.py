@@ -1,0 +1,467 @@
+"""Year-end pages: the statements of a year, the driftredovisning, the balance
+specifications and equity roll-forward, closing a year, and the SIE import."""
+
+from __future__ import annotations
+
+import io
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from budgets import ledger, services
+from budgets.models import BalanceLine, BudgetLine, FiscalYear, LedgerImport, SieUpload
+from finsam.forms import AmountField
+from finsam.services import ServiceError, StaleEdit
+from finsam.tenancy import EDIT, READ, association_view, can_edit
+from reporting.selectors import five_year_overview, operating_report, year_statements
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+def _url(name: str, request: HttpRequest, **kwargs) -> str:
+    return reverse(f"reporting:{name}", kwargs={"slug": request.association.slug, **kwargs})
+
+
+def _crumbs(request: HttpRequest, year: int | None, here: str) -> list:
+    crumbs = [("Bokslut", _url("index", request))]
+    if year is not None:
+        crumbs.append((str(year), _url("statements", request, year=year)))
+    crumbs.append((here, None))
+    return crumbs
+
+
+def _fiscal_year(request: HttpRequest, year: int) -> FiscalYear | None:
+    return FiscalYear.objects.filter(association=request.association, year=year).first()
+
+
+@association_view(READ)
+def index(request: HttpRequest) -> HttpResponse:
+    years = list(FiscalYear.objects.filter(association=request.association).order_by("-year"))
+    return render(
+        request,
+        "reporting/index.html",
+        {
+            "years": years,
+            "can_edit": can_edit(request.role),
+            "nav_section": "reporting",
+            "breadcrumbs": [("Bokslut", None)],
+        },
+    )
+
+
+class CloseForm(forms.Form):
+    closed_on = forms.DateField(label="Styrelsens beslut om årsredovisningen, datum")
+    paragraph = forms.CharField(label="Protokollsparagraf", max_length=50, required=False)
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label="Varför öppnas året?", max_length=500)
+
+
+INCOME_ROWS = [
+    ("verksamhetens_intakter", "Verksamhetens intäkter", False),
+    ("verksamhetens_kostnader", "Verksamhetens kostnader", False),
+    ("verksamhetens_resultat", "Verksamhetens resultat", True),
+    ("finansiella_intakter", "Finansiella intäkter", False),
+    ("finansiella_kostnader", "Finansiella kostnader", False),
+    ("resultat_efter_finansiella_poster", "Resultat efter finansiella poster", True),
+    ("arets_resultat", "Årets resultat", True),
+]
+BALANCE_ROWS = [
+    ("fordringar", "Fordringar", False),
+    ("kortfristiga_placeringar", "Kortfristiga placeringar", False),
+    ("kassa_och_bank", "Kassa och bank", False),
+    ("summa_tillgangar", "Summa tillgångar", True),
+    ("arets_resultat", "Årets resultat", False),
+    ("ovrigt_eget_kapital", "Övrigt eget kapital", False),
+    ("eget_kapital", "Summa eget kapital", True),
+    ("avsattningar_pensioner", "Avsättningar för pensioner", False),
+    ("kortfristiga_skulder", "Kortfristiga skulder", False),
+    (
+        "summa_eget_kapital_avsattningar_och_skulder",
+        "Summa eget kapital, avsättningar och skulder",
+        True,
+    ),
+]
+CASH_ROWS = [
+    ("arets_resultat", "Årets resultat", False),
+    ("justering_ej_likviditetspaverkande", "Justering för ej likviditetspåverkande poster", False),
+    ("fore_forandring_rorelsekapital", "Medel före förändring av rörelsekapital", True),
+    (
+        "forandring_kortfristiga_fordringar",
+        "Ökning (−)/minskning (+) kortfristiga fordringar",
+        False,
+    ),
+    ("forandring_kortfristiga_skulder", "Ökning (+)/minskning (−) kortfristiga skulder", False),
+    ("lopande_verksamhet", "Kassaflöde från den löpande verksamheten", True),
+    ("investeringsverksamhet", "Kassaflöde från investeringsverksamheten", False),
+    ("finansieringsverksamhet", "Kassaflöde från finansieringsverksamheten", False),
+    ("arets_kassaflode", "Årets kassaflöde", True),
+    ("likvida_medel_vid_arets_borjan", "Likvida medel vid årets början", False),
+    ("likvida_medel_vid_arets_slut", "Likvida medel vid årets slut", True),
+]
+
+
+def _rows(now, before, spec) -> list[tuple]:
+    return [
+        (label, getattr(now, key), getattr(before, key) if before is not None else None, strong)
+        for key, label, strong in spec
+    ]
+
+
+@association_view(READ)
+def statements(request: HttpRequest, year: int) -> HttpResponse:
+    result = year_statements(association=request.association, year=year)
+    previous = result.previous if result.previous and result.previous.figures else None
+    tables = []
+    if result.figures is not None:
+        tables = [
+            ("Resultaträkning", _rows(result.income, previous and previous.income, INCOME_ROWS)),
+            ("Balansräkning", _rows(result.balance, previous and previous.balance, BALANCE_ROWS)),
+        ]
+        if result.cash_flow is not None:
+            tables.append(
+                (
+                    "Kassaflödesanalys",
+                    _rows(result.cash_flow, previous and previous.cash_flow, CASH_ROWS),
+                )
+            )
+    return render(
+        request,
+        "reporting/statements.html",
+        {
+            "s": result,
+            "previous": previous,
+            "tables": tables,
+            "year": year,
+            "overview": five_year_overview(association=request.association, year=year),
+            "close_form": CloseForm(),
+            "reopen_form": ReopenForm(),
+            "can_edit": can_edit(request.role),
+            "is_superuser": request.user.is_superuser,
+            "nav_section": "reporting",
+            "breadcrumbs": _crumbs(request, None, str(year)),
+        },
+    )
+
+
+@association_view(READ)
+def operating(request: HttpRequest, year: int) -> HttpResponse:
+    return render(
+        request,
+        "reporting/operating.html",
+        {
+            "report": operating_report(association=request.association, year=year),
+            "year": year,
+            "nav_section": "reporting",
+            "breadcrumbs": _crumbs(request, year, "Driftredovisning"),
+        },
+    )
+
+
+class BalanceLineForm(forms.Form):
+    item = forms.ChoiceField(label="Post", choices=BalanceLine.ITEMS)
+    label = forms.CharField(label="Specifikation", max_length=200)
+    amount = AmountField(label="Belopp (kr)")
+
+
+@association_view(READ)
+def balances(request: HttpRequest, year: int) -> HttpResponse:
+    fiscal_year = _fiscal_year(request, year)
+    form = BalanceLineForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit(request.role):
+            raise Http404
+        if form.is_valid():
+            try:
+                fiscal_year = services.fiscal_year_ensure(
+                    association=request.association, year=year
+                )
+                services.balance_line_save(
+                    fiscal_year=fiscal_year, data=form.cleaned_data, by=request.user
+                )
+            except ServiceError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            else:
+                messages.success(request, f"Raden {form.cleaned_data['label']} är sparad.")
+                return redirect(_url("balances", request, year=year))
+    lines = list(fiscal_year.balance_lines.all()) if fiscal_year else []
+    items = []
+    for key, label in BalanceLine.ITEMS:
+        rows = [line for line in lines if line.item == key]
+        items.append({"label": label, "rows": rows, "total": sum(r.amount for r in rows)})
+    return render(
+        request,
+        "reporting/balances.html",
+        {
+            "fiscal_year": fiscal_year,
+            "year": year,
+            "items": items,
+            "form": form,
+            "can_edit": can_edit(request.role) and not (fiscal_year and fiscal_year.is_closed),
+            "nav_section": "reporting",
+            "breadcrumbs": _crumbs(request, year, "Balansposter"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@association_view(EDIT, methods=["POST"])
+def balance_delete(request: HttpRequest, year: int) -> HttpResponse:
+    line = get_object_or_404(
+        BalanceLine,
+        fiscal_year__association=request.association,
+        fiscal_year__year=year,
+        pk=request.POST.get("line") if str(request.POST.get("line", "")).isdigit() else None,
+    )
+    try:
+        services.balance_line_delete(line=line, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Raden {line.label} är borttagen.")
+    return redirect(_url("balances", request, year=year))
+
+
+class YearEndForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    equity_opening = AmountField(label="Ingående eget kapital (kr)", required=False)
+    capital_contribution = AmountField(label="Kapitaltillskott från nya medlemmar (kr)")
+    realisation_gains = AmountField(label="Realisationsvinster (kr)")
+    employees = forms.DecimalField(
+        label="Antal anställda (årsarbetare)",
+        required=False,
+        min_value=0,
+        max_digits=5,
+        decimal_places=1,
+    )
+
+
+@association_view(EDIT)
+def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
+    fiscal_year = (
+        services.fiscal_year_ensure(association=request.association, year=year)
+        if (request.method == "POST")
+        else (
+            _fiscal_year(request, year) or FiscalYear(association=request.association, year=year)
+        )
+    )
+    initial = {
+        "version": fiscal_year.version if fiscal_year.pk else 0,
+        "equity_opening": fiscal_year.equity_opening,
+        "capital_contribution": fiscal_year.capital_contribution,
+        "realisation_gains": fiscal_year.realisation_gains,
+        "employees": fiscal_year.employees,
+    }
+    form = YearEndForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.year_end_save(
+                fiscal_year=fiscal_year,
+                data=data,
+                expected_version=form.cleaned_data.get("version") or None,
+                by=request.user,
+            )
+        except StaleEdit as exc:
+            form.add_error(None, exc.message)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Bokslutsuppgifterna för {year} är sparade.")
+            return redirect(_url("statements", request, year=year))
+    return render(
+        request,
+        "members/object_form.html",
+        {
+            "form": form,
+            "title": f"Eget kapital och personal {year}",
+            "nav_section": "reporting",
+            "breadcrumbs": _crumbs(request, year, "Eget kapital och personal"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@association_view(EDIT, methods=["POST"])
+def close_year(request: HttpRequest, year: int) -> HttpResponse:
+    form = CloseForm(request.POST)
+    fiscal_year = _fiscal_year(request, year)
+    if fiscal_year is None:
+        messages.error(request, f"Det finns inget bokslut för {year} att stänga.")
+    elif not form.is_valid():
+        messages.error(request, "Ange ett giltigt beslutsdatum (ÅÅÅÅ-MM-DD).")
+    else:
+        try:
+            services.fiscal_year_close(
+                fiscal_year=fiscal_year,
+                closed_on=form.cleaned_data["closed_on"],
+                paragraph=form.cleaned_data["paragraph"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Räkenskapsåret {year} är stängt.")
+    return redirect(_url("statements", request, year=year))
+
+
+@association_view(READ, methods=["POST"])
+def reopen_year(request: HttpRequest, year: int) -> HttpResponse:
+    if not request.user.is_superuser:
+        raise Http404
+    form = ReopenForm(request.POST)
+    fiscal_year = _fiscal_year(request, year)
+    if fiscal_year is None or not form.is_valid():
+        messages.error(request, "Ange varför året öppnas igen.")
+    else:
+        try:
+            services.fiscal_year_reopen(
+                fiscal_year=fiscal_year, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Räkenskapsåret {year} är öppnat igen.")
+    return redirect(_url("statements", request, year=year))
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="SIE-fil (typ 4, .se)")
+
+
+class MappingForm(forms.Form):
+    account = forms.CharField(widget=forms.HiddenInput, max_length=10)
+    target = forms.ChoiceField(label="Hör till")
+
+
+def _targets(request: HttpRequest) -> list[tuple[str, list[tuple[str, str]]]]:
+    lines = BudgetLine.objects.filter(association=request.association, retired=False)
+    return [
+        ("Budgetposter", [(f"line:{line.id}", line.name) for line in lines]),
+        ("Balansposter", [(f"item:{key}", label) for key, label in BalanceLine.ITEMS]),
+    ]
+
+
+@association_view(EDIT)
+def sie_import(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload → preview (with a mapping form for unmapped accounts) → apply."""
+    association = request.association
+    upload_form = UploadForm()
+    upload = None
+    wanted = request.POST.get("fil") or request.GET.get("fil")
+    if wanted and str(wanted).isdigit():
+        upload = SieUpload.objects.filter(
+            association=association, year=year, pk=int(wanted)
+        ).first()
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "upload":
+        upload_form = UploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            f = upload_form.cleaned_data["file"]
+            if f.size > MAX_UPLOAD_BYTES:
+                upload_form.add_error("file", "Filen är större än 50 MB.")
+            else:
+                content = f.read()
+                try:
+                    ledger.plan_import(
+                        association=association,
+                        stream=io.BytesIO(content),
+                        file_name=f.name,
+                        expected_year=year,
+                    )
+                except ledger.ImportRefused as exc:
+                    upload_form.add_error("file", exc.message)
+                else:
+                    upload = SieUpload.objects.create(
+                        association=association,
+                        year=year,
+                        file_name=f.name[:255],
+                        content=content,
+                        uploaded_by=request.user,
+                    )
+                    return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
+    elif request.method == "POST" and upload is None:
+        messages.error(request, "Den uppladdade filen finns inte längre; ladda upp den igen.")
+        return redirect(_url("sie_import", request, year=year))
+    elif request.method == "POST" and action == "map":
+        form = MappingForm(request.POST)
+        form.fields["target"].choices = _targets(request)
+        if form.is_valid():
+            kind, _, value = form.cleaned_data["target"].partition(":")
+            line = (
+                BudgetLine.objects.filter(association=association, pk=int(value)).first()
+                if kind == "line"
+                else None
+            )
+            try:
+                ledger.account_mapping_save(
+                    association=association,
+                    account=form.cleaned_data["account"],
+                    line=line,
+                    item=value if kind == "item" else "",
+                    by=request.user,
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, f"Konto {form.cleaned_data['account']} är mappat.")
+        else:
+            messages.error(request, "Välj vart kontot hör.")
+        return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
+    elif request.method == "POST" and action == "apply":
+        try:
+            plan, record = ledger.apply_import(
+                association=association,
+                stream=io.BytesIO(bytes(upload.content)),
+                file_name=upload.file_name,
+                expected_year=year,
+                by=request.user,
+            )
+        except ledger.ImportRefused as exc:
+            messages.error(request, exc.message)
+            return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
+        upload.delete()
+        if record is None:
+            messages.info(request, f"{plan.file_name} ändrar inget: den är redan inläst.")
+        else:
+            messages.success(request, f"{plan.file_name} är inläst för {year}.")
+        return redirect(_url("statements", request, year=year))
+    elif request.method == "POST" and action == "discard":
+        upload.delete()
+        messages.info(request, "Filen är bortkastad; inget är sparat.")
+        return redirect(_url("sie_import", request, year=year))
+
+    plan = error = None
+    if upload is not None:
+        try:
+            plan = ledger.plan_import(
+                association=association,
+                stream=io.BytesIO(bytes(upload.content)),
+                file_name=upload.file_name,
+                expected_year=year,
+            )
+        except ledger.ImportRefused as exc:
+            error = exc.message
+    imports = LedgerImport.objects.filter(
+        association=association, fiscal_year__year=year
+    ).select_related("imported_by")
+    return render(
+        request,
+        "reporting/sie_import.html",
+        {
+            "year": year,
+            "upload": upload,
+            "upload_form": upload_form,
+            "plan": plan,
+            "error": error,
+            "targets": _targets(request),
+            "imports": imports,
+            "nav_section": "reporting",
+            "breadcrumbs": _crumbs(request, year, "Läs in SIE-fil"),
+        },
+        status=400 if upload_form.errors else 200,
+    )
