@@ -17,6 +17,7 @@ from finsam.forms import AmountField
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from reporting.selectors import five_year_overview, operating_report, year_statements
+from reporting.statements import COST_CATEGORIES, cost_distribution
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -129,6 +130,28 @@ def statements(request: HttpRequest, year: int) -> HttpResponse:
                     _rows(result.cash_flow, previous and previous.cash_flow, CASH_ROWS),
                 )
             )
+    # Kostnadsfördelning: outcome, budget and last year side by side.
+    report = operating_report(association=request.association, year=year)
+    budget_costs = cost_distribution(
+        {
+            section.key: -section.total.budget_cost
+            for section in report.sections
+            if section.key != "intakter" and section.total.budget_cost is not None
+        }
+    )
+    distribution = []
+    if result.costs is not None and result.costs.percent:
+        before = previous.costs if previous is not None else None
+        for key, label in COST_CATEGORIES:
+            distribution.append(
+                (
+                    label,
+                    result.costs.costs.get(key),
+                    result.costs.percent.get(key),
+                    budget_costs.percent.get(key),
+                    before.percent.get(key) if before and before.percent else None,
+                )
+            )
     return render(
         request,
         "reporting/statements.html",
@@ -136,6 +159,7 @@ def statements(request: HttpRequest, year: int) -> HttpResponse:
             "s": result,
             "previous": previous,
             "tables": tables,
+            "distribution": distribution,
             "year": year,
             "overview": five_year_overview(association=request.association, year=year),
             "close_form": CloseForm(),

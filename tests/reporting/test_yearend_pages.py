@@ -151,3 +151,17 @@ def test_styrelse_reads_but_cannot_write(demo, styrelse_user, client):
     )
     assert response.status_code in (403, 404)
     assert not FiscalYear.objects.get(association=demo, year=2020).is_closed
+
+
+def test_cost_distribution_outcome_budget_and_last_year(demo, superuser, client):
+    client.force_login(superuser)
+    response = client.get("/vastmanland/bokslut/2024/")
+    rows = {label: rest for label, *rest in response.context["distribution"]}
+    # Outcome as printed (66/11/10/13); budget 2024 from the driftredovisning's budget
+    # column (13 925, 2 755, 1 453 and 2 850 tkr of 20 983).
+    assert rows["Individinsatser"][1:3] == [66, 66]
+    assert rows["Strukturella insatser"][1:3] == [11, 13]
+    assert rows["Processtöd"][1:3] == [10, 7]
+    assert rows["Administration"][1:3] == [13, 14]
+    assert rows["Individinsatser"][0] == Decimal("12705567")
+    assert sum(r[3] for r in rows.values()) == 100  # last year's shares, whole percent
