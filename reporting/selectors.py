@@ -247,7 +247,8 @@ def five_year_overview(*, association: Association, year: int) -> list[OverviewY
     for y in range(year - 4, year + 1):
         s = _statements(y, data, False)
         fy = data[y].fiscal_year
-        if s.figures is None:
+        if s.figures is None or not data[y].has_outcome:
+            # Balances alone (a year before the first outcome) make no overview row.
             result.append(OverviewYear(y, None, None, None, None, fy.employees if fy else None))
             continue
         total_income = s.income.verksamhetens_intakter + s.income.finansiella_intakter
