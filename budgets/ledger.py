@@ -29,7 +29,7 @@ from budgets.models import (
 from budgets.sie import SieError, Verification, parse
 from finsam.models import AuditEntry
 from finsam.money import format_kronor
-from finsam.services import ServiceError, audit, snapshot
+from finsam.services import ServiceError, audit, save_recorded, snapshot
 from finsam.validators import normalize_orgnr
 from members.models import Association
 
@@ -463,15 +463,6 @@ def account_mapping_save(
     if mapping is None:
         mapping = AccountMapping(association=association, account=account)
     mapping.line, mapping.item = line, item
-    if before is not None:
-        mapping.version += 1
-    mapping.save()
-    audit(
-        association_id=association.id,
-        user=by,
-        action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
-        obj=mapping,
-        before=before,
-        after=snapshot(mapping),
-    )
-    return mapping
+    if before is not None and snapshot(mapping) == before:
+        return mapping
+    return save_recorded(mapping, association_id=association.id, by=by, before=before)

@@ -21,7 +21,14 @@ from budgets.models import (
     Forecast,
 )
 from finsam.models import AuditEntry
-from finsam.services import ServiceError, StaleEdit, audit, snapshot
+from finsam.services import (
+    ServiceError,
+    StaleEdit,
+    audit,
+    delete_recorded,
+    save_recorded,
+    snapshot,
+)
 from members.models import Association, StateAllocation
 
 
@@ -340,15 +347,7 @@ def actuals_replace_year(
     changed = 0
     for key, actual in existing.items():
         if key not in amounts:
-            audit(
-                association_id=association.id,
-                user=by,
-                action=AuditEntry.DELETE,
-                obj=actual,
-                before=snapshot(actual),
-                after=None,
-            )
-            actual.delete()
+            delete_recorded(actual, association_id=association.id, by=by)
             changed += 1
     for (line_id, month), amount in sorted(amounts.items()):
         actual = existing.get((line_id, month))
@@ -413,17 +412,9 @@ def year_end_save(
         raise ServiceError("Ange ett belopp (0 om inget).")
     if snapshot(fiscal_year) == before:
         return fiscal_year
-    fiscal_year.version += 1
-    fiscal_year.save()
-    audit(
-        association_id=fiscal_year.association_id,
-        user=by,
-        action=AuditEntry.UPDATE,
-        obj=fiscal_year,
-        before=before,
-        after=snapshot(fiscal_year),
+    return save_recorded(
+        fiscal_year, association_id=fiscal_year.association_id, by=by, before=before
     )
-    return fiscal_year
 
 
 def _balance_problem(item: str, label: str, amount: Decimal | None) -> str | None:
@@ -471,37 +462,17 @@ def balance_line_save(
             f"Det finns redan en rad {line.label} under {line.get_item_display().lower()}.",
             field="label",
         )
-    creating = line.pk is None
-    if creating and "sort_order" not in data:
+    if line.pk is None and "sort_order" not in data:
         last = fiscal_year.balance_lines.aggregate(m=Max("sort_order"))["m"] or 0
         line.sort_order = last + 10
-    if not creating:
-        line.version += 1
-    line.save()
-    audit(
-        association_id=fiscal_year.association_id,
-        user=by,
-        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
-        obj=line,
-        before=before,
-        after=snapshot(line),
-    )
-    return line
+    return save_recorded(line, association_id=fiscal_year.association_id, by=by, before=before)
 
 
 @transaction.atomic
 def balance_line_delete(*, line: BalanceLine, by: Any = None) -> None:
     fiscal_year = _locked_year(line.fiscal_year)
     line = BalanceLine.objects.get(pk=line.pk, fiscal_year=fiscal_year)
-    audit(
-        association_id=fiscal_year.association_id,
-        user=by,
-        action=AuditEntry.DELETE,
-        obj=line,
-        before=snapshot(line),
-        after=None,
-    )
-    line.delete()
+    delete_recorded(line, association_id=fiscal_year.association_id, by=by)
 
 
 @transaction.atomic
@@ -529,15 +500,7 @@ def balance_lines_replace(
     changed = 0
     for key, line in existing.items():
         if key not in wanted:
-            audit(
-                association_id=fiscal_year.association_id,
-                user=by,
-                action=AuditEntry.DELETE,
-                obj=line,
-                before=snapshot(line),
-                after=None,
-            )
-            line.delete()
+            delete_recorded(line, association_id=fiscal_year.association_id, by=by)
             changed += 1
     for (item, label), (amount, account, order) in wanted.items():
         line = existing.get((item, label))
@@ -547,17 +510,7 @@ def balance_lines_replace(
         line.amount, line.account, line.sort_order = amount, account, order
         if before is not None and snapshot(line) == before:
             continue
-        if before is not None:
-            line.version += 1
-        line.save()
-        audit(
-            association_id=fiscal_year.association_id,
-            user=by,
-            action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
-            obj=line,
-            before=before,
-            after=snapshot(line),
-        )
+        save_recorded(line, association_id=fiscal_year.association_id, by=by, before=before)
         changed += 1
     return changed
 
@@ -591,17 +544,9 @@ def fiscal_year_close(
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = closed_on
     fiscal_year.closed_paragraph = paragraph.strip()
-    fiscal_year.version += 1
-    fiscal_year.save()
-    audit(
-        association_id=fiscal_year.association_id,
-        user=by,
-        action=AuditEntry.UPDATE,
-        obj=fiscal_year,
-        before=before,
-        after=snapshot(fiscal_year),
+    return save_recorded(
+        fiscal_year, association_id=fiscal_year.association_id, by=by, before=before
     )
-    return fiscal_year
 
 
 @transaction.atomic
@@ -617,16 +562,10 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = None
     fiscal_year.closed_paragraph = ""
-    fiscal_year.version += 1
-    fiscal_year.save()
-    after = snapshot(fiscal_year)
-    after["reopen_reason"] = reason.strip()
-    audit(
+    return save_recorded(
+        fiscal_year,
         association_id=fiscal_year.association_id,
-        user=by,
-        action=AuditEntry.UPDATE,
-        obj=fiscal_year,
+        by=by,
         before=before,
-        after=after,
+        note={"reopen_reason": reason.strip()},
     )
-    return fiscal_year

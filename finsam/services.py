@@ -108,3 +108,44 @@ def save_audited(
         after=snapshot(obj),
     )
     return obj
+
+
+def save_recorded(
+    obj: models.Model,
+    *,
+    association_id: int,
+    by: Any,
+    before: dict | None,
+    note: dict | None = None,
+) -> models.Model:
+    """Save a row the service has already checked, bump its version when it is not
+    new, and record the change (`note` adds keys to the recorded after-image)."""
+    creating = obj.pk is None
+    if not creating and hasattr(obj, "version"):
+        obj.version += 1
+    obj.save()
+    after = snapshot(obj)
+    if note:
+        after.update(note)
+    audit(
+        association_id=association_id,
+        user=by,
+        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
+        obj=obj,
+        before=None if creating else before,
+        after=after,
+    )
+    return obj
+
+
+def delete_recorded(obj: models.Model, *, association_id: int, by: Any) -> None:
+    """Delete a row and record what it held."""
+    audit(
+        association_id=association_id,
+        user=by,
+        action=AuditEntry.DELETE,
+        obj=obj,
+        before=snapshot(obj),
+        after=None,
+    )
+    obj.delete()
