@@ -140,18 +140,29 @@ class FundingDecision(models.Model):
 
 
 class ParticipantStats(models.Model):
-    """Aggregated participants of an insats in a year, by gender. Counts only."""
+    """Aggregated participants of an insats in a year, by gender. Counts only.
+
+    Total and ongoing may be unreported (None) where the source gives only who
+    started and who ended (SUS summaries); when given, ended + ongoing = total."""
 
     insats = models.ForeignKey(Insats, on_delete=models.CASCADE, related_name="participant_stats")
     year = models.PositiveIntegerField("år")
-    women_total = models.PositiveIntegerField("kvinnor totalt", default=0)
-    men_total = models.PositiveIntegerField("män totalt", default=0)
+    women_total = models.PositiveIntegerField(
+        "kvinnor totalt", null=True, blank=True, help_text="Tomt när källan inte redovisar det."
+    )
+    men_total = models.PositiveIntegerField(
+        "män totalt", null=True, blank=True, help_text="Tomt när källan inte redovisar det."
+    )
     women_new = models.PositiveIntegerField("nya kvinnor", default=0)
     men_new = models.PositiveIntegerField("nya män", default=0)
     women_ended = models.PositiveIntegerField("avslutade kvinnor", default=0)
     men_ended = models.PositiveIntegerField("avslutade män", default=0)
-    women_ongoing = models.PositiveIntegerField("pågående kvinnor", default=0)
-    men_ongoing = models.PositiveIntegerField("pågående män", default=0)
+    women_ongoing = models.PositiveIntegerField(
+        "pågående kvinnor", null=True, blank=True, help_text="Tomt när källan inte redovisar det."
+    )
+    men_ongoing = models.PositiveIntegerField(
+        "pågående män", null=True, blank=True, help_text="Tomt när källan inte redovisar det."
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -183,6 +194,11 @@ class EndReason(models.Model):
         ("flytt", "Flytt"),
         ("foraldraledig", "Föräldraledighet"),
         ("ovrigt", "Övrigt"),
+        # SUS reports these as such: an ending without a stated destination, and an
+        # ending where no measurement was made. ("Utskrivning – fortsatt
+        # rehabilitering" is "rehabilitering" above.)
+        ("utskrivning", "Utskrivning utan angiven orsak"),
+        ("utan_matning", "Avslutad utan mätning"),
     ]
 
     stats = models.ForeignKey(
@@ -201,3 +217,165 @@ class EndReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stats} {self.get_reason_display()}"
+
+
+class ParticipantBreakdown(models.Model):
+    """Participants of a year by one more dimension, by gender (counts only).
+
+    Support before and after may name several sources for one participant, so their
+    rows may add up to more than the participants; each row may not exceed them. Age,
+    education and time in support give one category per participant."""
+
+    SUPPORT_BEFORE = "forsorjning_fore"
+    SUPPORT_AFTER = "forsorjning_efter"
+    TIME_IN_SUPPORT = "tid_i_forsorjning"
+    AGE = "alder"
+    EDUCATION = "utbildning"
+    DIMENSIONS = [
+        (SUPPORT_BEFORE, "Försörjning före insatsen"),
+        (SUPPORT_AFTER, "Försörjning efter insatsen"),
+        (TIME_IN_SUPPORT, "Tid i offentlig försörjning före insatsen"),
+        (AGE, "Ålder"),
+        (EDUCATION, "Utbildningsnivå"),
+    ]
+    SUPPORT = [
+        ("forsorjningsstod", "Försörjningsstöd"),
+        ("sjukpenning", "Sjukpenning/rehabiliteringspenning"),
+        ("aktivitetsersattning", "Aktivitetsersättning"),
+        ("aktivitetsstod", "Aktivitetsstöd"),
+        ("a_kassa", "A-kassa"),
+        ("sjukersattning", "Sjukersättning"),
+        ("studiemedel", "Studiestöd/studiemedel"),
+        ("annan_offentlig", "Annan offentlig försörjning"),
+        ("ingen_offentlig", "Ingen offentlig försörjning"),
+        ("okand", "Uppgift saknas"),
+    ]
+    CATEGORIES = {
+        SUPPORT_BEFORE: SUPPORT,
+        SUPPORT_AFTER: SUPPORT,
+        TIME_IN_SUPPORT: [
+            ("under_1", "Mindre än 1 år"),
+            ("1_2", "1–2 år"),
+            ("3_4", "3–4 år"),
+            ("5_8", "5–8 år"),
+            ("9_plus", "9 år eller mer"),
+            ("okand", "Uppgift saknas"),
+        ],
+        AGE: [
+            ("16_19", "16–19 år"),
+            ("20_29", "20–29 år"),
+            ("30_39", "30–39 år"),
+            ("40_49", "40–49 år"),
+            ("50_59", "50–59 år"),
+            ("60_plus", "60 år eller äldre"),
+            ("okand", "Uppgift saknas"),
+        ],
+        EDUCATION: [
+            ("grundskola", "Grundskola (högst förgymnasial)"),
+            ("gymnasium", "Gymnasium"),
+            ("hogskola_upp_till_1", "Högskola/universitet upp till 1 år"),
+            ("hogskola_upp_till_3", "Högskola/universitet upp till 3 år"),
+            ("hogskola_over_3", "Högskola/universitet mer än 3 år"),
+            ("annan_eftergymnasial", "Annan eftergymnasial utbildning"),
+            ("okand", "Saknas/okänd"),
+        ],
+    }
+
+    stats = models.ForeignKey(
+        ParticipantStats, on_delete=models.CASCADE, related_name="breakdowns"
+    )
+    dimension = models.CharField("dimension", max_length=20, choices=DIMENSIONS)
+    category = models.CharField("kategori", max_length=30)
+    women = models.PositiveIntegerField("kvinnor", default=0)
+    men = models.PositiveIntegerField("män", default=0)
+
+    class Meta:
+        ordering = ["stats", "dimension", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stats", "dimension", "category"], name="one_row_per_category"
+            )
+        ]
+        verbose_name = "deltagarfördelning"
+        verbose_name_plural = "deltagarfördelningar"
+
+    def __str__(self) -> str:
+        return f"{self.stats} {self.get_dimension_display()}: {self.category_label}"
+
+    @property
+    def category_label(self) -> str:
+        return dict(self.CATEGORIES.get(self.dimension, [])).get(self.category, self.category)
+
+
+class Activity(models.Model):
+    """An activity of a structural insats: a training, a seminar, a meeting place."""
+
+    KINDS = [
+        ("utbildning", "Utbildning"),
+        ("seminarium", "Seminarium/föreläsning"),
+        ("natverk", "Nätverksträff"),
+        ("motesplats", "Mötesplats (t.ex. Dejt med en verkSAMhet)"),
+        ("ovrigt", "Övrigt"),
+    ]
+
+    insats = models.ForeignKey(Insats, on_delete=models.CASCADE, related_name="activities")
+    date = models.DateField("datum")
+    title = models.CharField("rubrik", max_length=200)
+    kind = models.CharField("slag", max_length=20, choices=KINDS)
+    attendees = models.PositiveIntegerField("antal deltagare")
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = "aktivitet"
+        verbose_name_plural = "aktiviteter"
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.title}"
+
+
+class Goal(models.Model):
+    """A goal of a year's verksamhetsplan, with its target and, later, its result."""
+
+    AREAS = [
+        ("individ", "Individinsatser"),
+        ("metoder", "Metoder och arbetssätt"),
+        ("struktur", "Struktur och organisation"),
+        ("samverkan", "Övrig samverkan"),
+        ("finansiell", "Finansiella mål"),
+    ]
+    ACHIEVED = "uppnatt"
+    PARTLY = "delvis"
+    NOT_ACHIEVED = "ej_uppnatt"
+    STATUSES = [
+        (ACHIEVED, "Uppnått"),
+        (PARTLY, "Delvis uppnått"),
+        (NOT_ACHIEVED, "Ej uppnått"),
+    ]
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="goals")
+    year = models.PositiveIntegerField("år")
+    area = models.CharField("område", max_length=20, choices=AREAS)
+    text = models.TextField("mål")
+    target = models.DecimalField(
+        "målvärde", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    unit = models.CharField(
+        "enhet", max_length=40, blank=True, help_text="t.ex. procent, deltagare"
+    )
+    result = models.DecimalField("utfall", max_digits=14, decimal_places=2, null=True, blank=True)
+    status = models.CharField("bedömning", max_length=20, choices=STATUSES, blank=True)
+    comment = models.TextField("kommentar", blank=True)
+    insatser = models.ManyToManyField(
+        Insats, verbose_name="insatser", blank=True, related_name="goals"
+    )
+    sort_order = models.PositiveIntegerField("ordning", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["year", "area", "sort_order", "pk"]
+        verbose_name = "mål"
+        verbose_name_plural = "mål"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.text[:60]}"
