@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 
-from insatser import services
+from insatser import demo_goals, services
 from members.models import Association
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "insatser"
@@ -18,6 +19,44 @@ PATH_TO = {
     "avslagen": ["avslagen"],
     "ansokan": [],
 }
+
+
+FACTS = (
+    "code",
+    "name",
+    "kind",
+    "purpose",
+    "target_group",
+    "start",
+    "end",
+    "capacity",
+    "steering_group",
+)
+COUNTS = tuple(
+    f"{gender}_{kind}"
+    for kind in ("total", "new", "ended", "ongoing")
+    for gender in ("women", "men")
+)
+
+
+def _stats(insats, rows: list[dict]) -> None:
+    """A year's participants, reasons for ending and breakdowns, unless already there."""
+    have = set(insats.participant_stats.values_list("year", flat=True))
+    for row in rows:
+        if row["year"] in have:
+            continue
+        stats = services.participant_stats_save(
+            insats=insats,
+            year=row["year"],
+            counts={key: row.get(key) for key in COUNTS},
+            reasons={reason: tuple(pair) for reason, pair in row.get("reasons", {}).items()},
+        )
+        for dimension, categories in row.get("breakdowns", {}).items():
+            services.breakdown_save(
+                stats=stats,
+                dimension=dimension,
+                rows={category: tuple(pair) for category, pair in categories.items()},
+            )
 
 
 def load(*, stdout) -> None:
@@ -31,17 +70,20 @@ def load(*, stdout) -> None:
         for row in data.get("insatser", []):
             insats = existing.get(row["code"])
             if insats is None:
+                facts = {key: row[key] for key in FACTS if key in row}
+                facts["published"] = row.get("published", False)
                 insats = services.insats_save(
                     association=association,
-                    data={
-                        "code": row["code"],
-                        "name": row["name"],
-                        "kind": row["kind"],
-                        "published": row.get("published", False),
-                    },
+                    data=facts,
                     members=[members[name] for name in row.get("members", [])],
                 )
                 # Walk the lifecycle as the board did, through the service.
                 for status in PATH_TO[row.get("status", "ansokan")]:
                     insats = services.insats_set_status(insats=insats, status=status)
+                for role, count, percent in row.get("staffing", []):
+                    services.staffing_save(
+                        insats=insats, role=role, count=count, percent=Decimal(percent)
+                    )
+            _stats(insats, row.get("stats", []))
         stdout.write(f"  {association.name}: {len(data.get('insatser', []))} insatser")
+    demo_goals.load(stdout=stdout)

@@ -35,9 +35,11 @@ def insats_detail(*, association: Association, insats_id: int) -> Insats | None:
             "members",
             "decisions",
             "staffing",
+            "goals",
+            "activities",
             Prefetch(
                 "participant_stats",
-                queryset=ParticipantStats.objects.prefetch_related("end_reasons"),
+                queryset=ParticipantStats.objects.prefetch_related("end_reasons", "breakdowns"),
             ),
         )
         .first()

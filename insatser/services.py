@@ -10,8 +10,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from finsam.models import AuditEntry
-from finsam.services import ServiceError, audit, check_version, save_audited, snapshot
-from insatser.models import EndReason, FundingDecision, Insats, ParticipantStats, Staffing
+from finsam.services import (
+    ServiceError,
+    audit,
+    check_version,
+    delete_recorded,
+    save_audited,
+    save_recorded,
+    snapshot,
+)
+from insatser.models import (
+    Activity,
+    EndReason,
+    FundingDecision,
+    Insats,
+    ParticipantBreakdown,
+    ParticipantStats,
+    Staffing,
+)
 from members.models import Association, Member
 
 
@@ -160,12 +176,25 @@ def staffing_delete(*, insats: Insats, staffing: Staffing, by: Any = None) -> No
 
 
 GENDERS = (("women", "kvinnor"), ("men", "män"))
+# Total and ongoing may be unreported (None); new and ended are always given.
+OPTIONAL_COUNTS = {"women_total", "men_total", "women_ongoing", "men_ongoing"}
 
 
-def stats_problems(counts: dict[str, int], reasons: dict[str, tuple[int, int]]) -> list[str]:
+def participants(stats: Any, prefix: str) -> int:
+    """Participants of one gender in a year: the total when reported, else those
+    who ended (the sources that omit the total report every ending)."""
+    total = getattr(stats, f"{prefix}_total")
+    return total if total is not None else getattr(stats, f"{prefix}_ended")
+
+
+def stats_problems(
+    counts: dict[str, int | None], reasons: dict[str, tuple[int, int]]
+) -> list[str]:
     """Every impossible figure, as Swedish sentences (empty when all add up)."""
     problems = []
     for key, value in counts.items():
+        if value is None and key in OPTIONAL_COUNTS:
+            continue
         if value is None or value < 0:
             problems.append(f"Antalen får inte vara negativa ({key}).")
     for reason, pair in reasons.items():
@@ -175,18 +204,24 @@ def stats_problems(counts: dict[str, int], reasons: dict[str, tuple[int, int]]) 
         return problems
     for prefix, label in GENDERS:
         total, ended, ongoing, new = (
-            counts[f"{prefix}_total"],
+            counts.get(f"{prefix}_total"),
             counts[f"{prefix}_ended"],
-            counts[f"{prefix}_ongoing"],
+            counts.get(f"{prefix}_ongoing"),
             counts[f"{prefix}_new"],
         )
-        if ended + ongoing != total:
+        if (total is None) != (ongoing is None):
             problems.append(
-                f"För {label}: avslutade ({ended}) och pågående ({ongoing}) blir {ended + ongoing}, "
-                f"men totalt står det {total}."
+                f"För {label}: ange både totalt och pågående, eller lämna båda tomma "
+                "när källan inte redovisar dem."
             )
-        if new > total:
-            problems.append(f"För {label}: fler nya ({new}) än totalt ({total}).")
+        elif total is not None:
+            if ended + ongoing != total:
+                problems.append(
+                    f"För {label}: avslutade ({ended}) och pågående ({ongoing}) blir "
+                    f"{ended + ongoing}, men totalt står det {total}."
+                )
+            if new > total:
+                problems.append(f"För {label}: fler nya ({new}) än totalt ({total}).")
         index = 0 if prefix == "women" else 1
         reason_sum = sum(pair[index] for pair in reasons.values())
         if reasons and reason_sum != ended:
@@ -226,6 +261,21 @@ def participant_stats_save(
         before = None
     for key, value in counts.items():
         setattr(stats, key, value)
+    if stats.pk:
+        # The breakdowns already entered must still fit the changed counts.
+        saved: dict[str, dict[str, tuple[int, int]]] = {}
+        for row in stats.breakdowns.all():
+            saved.setdefault(row.dimension, {})[row.category] = (row.women, row.men)
+        problems = [
+            p
+            for dimension, rows in saved.items()
+            for p in breakdown_problems(stats, dimension, rows)
+        ]
+        if problems:
+            raise ServiceError(
+                "De nya antalen stämmer inte med fördelningarna som redan är registrerade: "
+                + " ".join(problems)
+            )
     stats.save()
     stats.end_reasons.all().delete()
     EndReason.objects.bulk_create(
@@ -242,3 +292,185 @@ def participant_stats_save(
         after=after,
     )
     return stats
+
+
+# Support before and after may name several sources per participant, so each row is
+# checked on its own; these give one category per participant, so their sum is.
+ONE_PER_PARTICIPANT = {
+    ParticipantBreakdown.AGE,
+    ParticipantBreakdown.EDUCATION,
+    ParticipantBreakdown.TIME_IN_SUPPORT,
+}
+
+
+def _breakdown_base(stats: ParticipantStats, dimension: str, prefix: str) -> tuple[int, str]:
+    """What one gender's rows of a dimension may not exceed, and how to name it."""
+    if dimension == ParticipantBreakdown.SUPPORT_AFTER:
+        return getattr(stats, f"{prefix}_ended"), "som avslutade"
+    new = getattr(stats, f"{prefix}_new")
+    if dimension == ParticipantBreakdown.EDUCATION and new:
+        # Education is recorded when a participant starts.
+        return new, "nya deltagare"
+    if getattr(stats, f"{prefix}_total") is None:
+        return getattr(stats, f"{prefix}_ended"), "avslutade deltagare"
+    return getattr(stats, f"{prefix}_total"), "deltagare"
+
+
+def breakdown_problems(
+    stats: ParticipantStats, dimension: str, rows: dict[str, tuple[int, int]]
+) -> list[str]:
+    """Every impossible figure of one dimension's rows, as Swedish sentences."""
+    if dimension not in ParticipantBreakdown.CATEGORIES:
+        return [f"Okänd fördelning: {dimension}."]
+    dimension_label = dict(ParticipantBreakdown.DIMENSIONS)[dimension]
+    categories = dict(ParticipantBreakdown.CATEGORIES[dimension])
+    unknown = sorted(set(rows) - set(categories))
+    if unknown:
+        return [f"Okänd kategori för {dimension_label.lower()}: {', '.join(unknown)}."]
+    problems = [
+        f"{dimension_label}: antalen för {categories[c].lower()} får inte vara negativa."
+        for c, pair in rows.items()
+        if any(v is None or v < 0 for v in pair)
+    ]
+    if problems:
+        return problems
+    for index, (prefix, label) in enumerate(GENDERS):
+        base, base_label = _breakdown_base(stats, dimension, prefix)
+        if dimension in ONE_PER_PARTICIPANT:
+            total = sum(pair[index] for pair in rows.values())
+            if total > base:
+                problems.append(
+                    f"{dimension_label}: {label} summerar till {total}, "
+                    f"men det finns {base} {base_label}."
+                )
+            continue
+        when = "efter" if dimension == ParticipantBreakdown.SUPPORT_AFTER else "före"
+        for category, pair in rows.items():
+            if pair[index] > base:
+                problems.append(
+                    f"Fler {label} {when} insatsen med {categories[category].lower()} "
+                    f"({pair[index]}) än {base_label} ({base})."
+                )
+    return problems
+
+
+def _breakdown_rows(stats: ParticipantStats) -> dict[str, dict[str, list[int]]]:
+    result: dict[str, dict[str, list[int]]] = {}
+    for row in stats.breakdowns.all():
+        result.setdefault(row.dimension, {})[row.category] = [row.women, row.men]
+    return result
+
+
+@transaction.atomic
+def breakdowns_save(
+    *,
+    stats: ParticipantStats,
+    dimensions: dict[str, dict[str, tuple[int, int]]],
+    expected_version: int | None = None,
+    by: Any = None,
+) -> ParticipantStats:
+    """Replace the rows of the given dimensions of a year; any impossible figure in
+    any of them saves nothing. Empty categories are not stored."""
+    from budgets.services import refuse_closed_year
+
+    stats = (
+        ParticipantStats.objects.select_related("insats__association")
+        .select_for_update()
+        .get(pk=stats.pk)
+    )
+    insats = stats.insats
+    refuse_closed_year(insats.association, stats.year)
+    check_version(stats, expected_version, what=f"Deltagarstatistiken {stats.year}")
+    problems = [
+        p
+        for dimension, rows in dimensions.items()
+        for p in breakdown_problems(stats, dimension, rows)
+    ]
+    if problems:
+        raise ServiceError(" ".join(problems))
+    before = snapshot(stats)
+    before["breakdowns"] = _breakdown_rows(stats)
+    stats.breakdowns.filter(dimension__in=list(dimensions)).delete()
+    ParticipantBreakdown.objects.bulk_create(
+        [
+            ParticipantBreakdown(
+                stats=stats, dimension=dimension, category=category, women=women, men=men
+            )
+            for dimension, rows in dimensions.items()
+            for category, (women, men) in rows.items()
+            if women or men
+        ]
+    )
+    return save_recorded(
+        stats,
+        association_id=insats.association_id,
+        by=by,
+        before=before,
+        note={"breakdowns": _breakdown_rows(stats)},
+    )
+
+
+def breakdown_save(
+    *,
+    stats: ParticipantStats,
+    dimension: str,
+    rows: dict[str, tuple[int, int]],
+    expected_version: int | None = None,
+    by: Any = None,
+) -> ParticipantStats:
+    """Replace one dimension's rows of a year (support before, age, …)."""
+    return breakdowns_save(
+        stats=stats, dimensions={dimension: rows}, expected_version=expected_version, by=by
+    )
+
+
+def _refuse_closed(insats: Insats, date: datetime.date | None) -> None:
+    from budgets.services import refuse_closed_year
+
+    if date is not None:
+        refuse_closed_year(insats.association, date.year)
+
+
+@transaction.atomic
+def activity_save(
+    *,
+    insats: Insats,
+    date: datetime.date | None,
+    title: str,
+    kind: str,
+    attendees: int | None,
+    activity: Activity | None = None,
+    expected_version: int | None = None,
+    by: Any = None,
+) -> Activity:
+    """Add or change one activity (training, seminar, meeting place) of an insats."""
+    if date is None:
+        raise ServiceError("Ange ett datum.", field="date")
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("Ange en rubrik.", field="title")
+    if kind not in dict(Activity.KINDS):
+        raise ServiceError("Välj ett slag av aktivitet.", field="kind")
+    if attendees is None or attendees < 0:
+        raise ServiceError("Antalet deltagare kan inte vara negativt.", field="attendees")
+    _refuse_closed(insats, date)
+    if activity is not None:
+        activity = Activity.objects.select_for_update().get(pk=activity.pk, insats=insats)
+        check_version(activity, expected_version, what=f"Aktiviteten {activity.title}")
+        _refuse_closed(insats, activity.date)
+        before = snapshot(activity)
+    else:
+        activity = Activity(insats=insats)
+        before = None
+    activity.date, activity.title, activity.kind, activity.attendees = date, title, kind, attendees
+    try:
+        return save_audited(activity, association_id=insats.association_id, by=by, before=before)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from exc
+
+
+@transaction.atomic
+def activity_delete(*, insats: Insats, activity: Activity, by: Any = None) -> None:
+    activity = Activity.objects.select_for_update().get(pk=activity.pk, insats=insats)
+    _refuse_closed(insats, activity.date)
+    delete_recorded(activity, association_id=insats.association_id, by=by)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from insatser import views
+from insatser import goal_views, views
 
 app_name = "insatser"
 
@@ -16,4 +16,19 @@ urlpatterns = [
 ]
 urlpatterns += [
     path("<int:insats_id>/deltagare/<int:year>/", views.stats_edit, name="stats_edit"),
+]
+urlpatterns += [
+    path("mal/", goal_views.goal_index, name="goal_index"),
+    path("mal/<int:year>/", goal_views.goal_list, name="goal_list"),
+    path("mal/<int:year>/nytt/", goal_views.goal_create, name="goal_create"),
+    path("mal/andra/<int:goal_id>/", goal_views.goal_edit, name="goal_edit"),
+]
+urlpatterns += [
+    path(
+        "<int:insats_id>/deltagare/<int:year>/fordelning/",
+        views.breakdown_edit,
+        name="breakdown_edit",
+    ),
+    path("<int:insats_id>/aktiviteter/", views.activity_add, name="activity_add"),
+    path("<int:insats_id>/aktiviteter/ta-bort/", views.activity_delete, name="activity_delete"),
 ]

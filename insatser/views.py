@@ -17,7 +17,8 @@ from finsam.forms import AmountField
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
-from insatser.models import EndReason, Insats, Staffing
+from insatser.charts import NOT_REPORTED, bar_chart
+from insatser.models import Activity, EndReason, Insats, ParticipantBreakdown, Staffing
 from members.forms import DateInput
 from members.models import Association, Member
 
@@ -245,6 +246,110 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ActivityForm(forms.Form):
+    """An activity of a structural insats: counts only, no names of those who came."""
+
+    date = forms.DateField(label="Datum", widget=DateInput())
+    title = forms.CharField(
+        label="Rubrik", max_length=200, help_text="Till exempel Dejt med en verkSAMhet."
+    )
+    kind = forms.ChoiceField(label="Slag", choices=Activity.KINDS)
+    attendees = forms.IntegerField(
+        label="Antal deltagare",
+        min_value=0,
+        error_messages={"min_value": "Antalet deltagare kan inte vara negativt."},
+    )
+
+
+def _shown(value: int | None) -> str:
+    return NOT_REPORTED if value is None else str(value)
+
+
+def _sum(*values: int | None) -> int | None:
+    return None if any(v is None for v in values) else sum(values)
+
+
+def _year_followup(stats) -> dict:
+    """One year's figures as table rows and charts (from prefetched rows only)."""
+    year = stats.year
+    counts = [
+        ("Totalt", stats.women_total, stats.men_total),
+        ("Nya", stats.women_new, stats.men_new),
+        ("Avslutade", stats.women_ended, stats.men_ended),
+        ("Pågående", stats.women_ongoing, stats.men_ongoing),
+    ]
+    charts = [
+        bar_chart(
+            chart_id=f"deltagare-{year}",
+            title=f"Deltagare {year} efter kön",
+            rows=[(label, (women, men)) for label, women, men in counts],
+        )
+    ]
+    reasons = {r.reason: r for r in stats.end_reasons.all()}
+    if reasons:
+        charts.append(
+            bar_chart(
+                chart_id=f"avslutsorsaker-{year}",
+                title=f"Avslutsorsaker {year} efter kön",
+                rows=[
+                    (label, (reasons[key].women, reasons[key].men))
+                    for key, label in EndReason.REASONS
+                    if key in reasons
+                ],
+            )
+        )
+    breakdowns: dict[str, dict[str, object]] = {}
+    for row in stats.breakdowns.all():
+        breakdowns.setdefault(row.dimension, {})[row.category] = row
+    before = breakdowns.get(ParticipantBreakdown.SUPPORT_BEFORE, {})
+    after = breakdowns.get(ParticipantBreakdown.SUPPORT_AFTER, {})
+    if before or after:
+        charts.append(
+            bar_chart(
+                chart_id=f"forsorjning-{year}",
+                title=f"Försörjning före och efter insatsen {year} (kvinnor och män)",
+                series=("Före", "Efter"),
+                rows=[
+                    (
+                        label,
+                        tuple(
+                            (side[key].women + side[key].men) if key in side else 0
+                            for side in (before, after)
+                        ),
+                    )
+                    for key, label in ParticipantBreakdown.SUPPORT
+                    if key in before or key in after
+                ],
+            )
+        )
+    tables = []
+    for dimension, label in ParticipantBreakdown.DIMENSIONS:
+        rows = breakdowns.get(dimension)
+        if rows:
+            tables.append(
+                {
+                    "id": f"{dimension}-{year}",
+                    "caption": f"{label} {year}",
+                    "rows": [
+                        (category_label, rows[key].women, rows[key].men)
+                        for key, category_label in ParticipantBreakdown.CATEGORIES[dimension]
+                        if key in rows
+                    ],
+                }
+            )
+    return {
+        "stats": stats,
+        "year": year,
+        "women_total": _shown(stats.women_total),
+        "men_total": _shown(stats.men_total),
+        "new": stats.women_new + stats.men_new,
+        "ended": stats.women_ended + stats.men_ended,
+        "ongoing": _shown(_sum(stats.women_ongoing, stats.men_ongoing)),
+        "charts": charts,
+        "tables": tables,
+    }
+
+
 def _insats_or_404(request: HttpRequest, insats_id: int) -> Insats:
     insats = selectors.insats_detail(association=request.association, insats_id=insats_id)
     if insats is None:
@@ -258,6 +363,7 @@ def _detail_page(
     *,
     decision_form: DecisionForm | None = None,
     staffing_form: StaffingForm | None = None,
+    activity_form: ActivityForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     money = insats_money(association=request.association, insats_ids=[insats.id]).get(
@@ -295,13 +401,20 @@ def _detail_page(
         staffing_form = staffing_form or StaffingForm()
         _mark_invalid(decision_form)
         _mark_invalid(staffing_form)
+        if insats.kind == Insats.STRUKTUR or activity_form is not None:
+            activity_form = activity_form or ActivityForm()
+            _mark_invalid(activity_form)
+    stats = list(insats.participant_stats.all())
     return render(
         request,
         "insatser/insats_detail.html",
         {
             "insats": insats,
             "money_rows": rows,
-            "stats": list(insats.participant_stats.all()),
+            "stats": stats,
+            "followup": [_year_followup(s) for s in stats],
+            "activities": list(insats.activities.all()),
+            "activity_form": activity_form if editable else None,
             "staffing": list(insats.staffing.all()),
             "transitions": transitions,
             "this_year": this_year,
@@ -433,7 +546,7 @@ def public_results(request: HttpRequest) -> HttpResponse:
             "spent": None,
         }
         if latest is not None:
-            total = latest.women_total + latest.men_total
+            total = sum(services.participants(latest, prefix) for prefix in ("women", "men"))
             ended = latest.women_ended + latest.men_ended
             to_work = sum(
                 r.women + r.men
@@ -443,6 +556,9 @@ def public_results(request: HttpRequest) -> HttpResponse:
             entry.update(
                 year=latest.year,
                 participants=_masked(total),
+                participants_from_ended=any(
+                    getattr(latest, f"{prefix}_total") is None for prefix in ("women", "men")
+                ),
                 ended=_masked(ended),
                 share=(
                     f"{round(to_work * 100 / ended)} %"
@@ -486,7 +602,15 @@ class StatsForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in COUNT_FIELDS:
-            self.fields[name] = forms.IntegerField(label=label, min_value=0, initial=0)
+            if name in services.OPTIONAL_COUNTS:
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    min_value=0,
+                    required=False,
+                    help_text="Lämna tomt om uppgiften inte redovisas.",
+                )
+            else:
+                self.fields[name] = forms.IntegerField(label=label, min_value=0, initial=0)
         for reason, label in EndReason.REASONS:
             self.fields[f"reason_{reason}_women"] = forms.IntegerField(
                 label=f"{label}, kvinnor", min_value=0, required=False
@@ -500,8 +624,8 @@ class StatsForm(forms.Form):
                     {"aria-invalid": "true", "aria-describedby": f"{name}-error"}
                 )
 
-    def counts(self) -> dict[str, int]:
-        return {name: self.cleaned_data[name] for name, _ in COUNT_FIELDS}
+    def counts(self) -> dict[str, int | None]:
+        return {name: self.cleaned_data.get(name) for name, _ in COUNT_FIELDS}
 
     def reasons(self) -> dict[str, tuple[int, int]]:
         result = {}
@@ -559,3 +683,136 @@ def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+class BreakdownForm(forms.Form):
+    """One number input per dimension, category and gender: counts only, no names."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for dimension, dimension_label in ParticipantBreakdown.DIMENSIONS:
+            for category, label in ParticipantBreakdown.CATEGORIES[dimension]:
+                for gender, gender_label in services.GENDERS:
+                    self.fields[f"{dimension}__{category}__{gender}"] = forms.IntegerField(
+                        label=f"{dimension_label}, {label.lower()}, {gender_label}",
+                        min_value=0,
+                        required=False,
+                        error_messages={"min_value": "Antalet får inte vara negativt."},
+                    )
+
+    def tables(self) -> list[dict]:
+        """The inputs laid out per dimension: rows = categories, columns = kvinnor, män."""
+        result = []
+        for dimension, dimension_label in ParticipantBreakdown.DIMENSIONS:
+            rows = [
+                (
+                    label,
+                    [self[f"{dimension}__{category}__{gender}"] for gender, _ in services.GENDERS],
+                )
+                for category, label in ParticipantBreakdown.CATEGORIES[dimension]
+            ]
+            result.append({"dimension": dimension, "label": dimension_label, "rows": rows})
+        return result
+
+    def dimensions(self) -> dict[str, dict[str, tuple[int, int]]]:
+        return {
+            dimension: {
+                category: tuple(
+                    self.cleaned_data.get(f"{dimension}__{category}__{gender}") or 0
+                    for gender, _ in services.GENDERS
+                )
+                for category, _ in ParticipantBreakdown.CATEGORIES[dimension]
+            }
+            for dimension, _ in ParticipantBreakdown.DIMENSIONS
+        }
+
+
+@association_view(EDIT)
+def breakdown_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
+    """Support before and after, time in support, age and education for one year."""
+    insats = _insats_or_404(request, insats_id)
+    stats = next((s for s in insats.participant_stats.all() if s.year == year), None)
+    initial: dict[str, int] = {}
+    if stats is not None:
+        initial["version"] = stats.version
+        for row in stats.breakdowns.all():
+            initial[f"{row.dimension}__{row.category}__women"] = row.women
+            initial[f"{row.dimension}__{row.category}__men"] = row.men
+    form = BreakdownForm(request.POST or None, initial=initial)
+    if request.method == "POST" and stats is None:
+        form.is_valid()
+        form.add_error(None, f"Registrera först deltagarna för {year}.")
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.breakdowns_save(
+                stats=stats,
+                dimensions=form.dimensions(),
+                expected_version=form.cleaned_data.get("version"),
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _done(
+                request, _detail_url(request, insats), f"Fördelningarna för {year} är sparade."
+            )
+    _mark_invalid(form)
+    return render(
+        request,
+        "insatser/breakdown_form.html",
+        {
+            "form": form,
+            "insats": insats,
+            "stats": stats,
+            "year": year,
+            "followup": _year_followup(stats) if stats is not None else None,
+            "title": f"Fördelning av deltagare {year}: {insats.name}",
+            "nav_section": "insatser",
+            "breadcrumbs": [
+                ("Insatser", reverse("insatser:index", kwargs={"slug": request.association.slug})),
+                (insats.name, _detail_url(request, insats)),
+                (f"Fördelning {year}", None),
+            ],
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@association_view(EDIT, methods=("POST",))
+def activity_add(request: HttpRequest, insats_id: int) -> HttpResponse:
+    insats = _insats_or_404(request, insats_id)
+    form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_save(
+                insats=insats,
+                date=form.cleaned_data["date"],
+                title=form.cleaned_data["title"],
+                kind=form.cleaned_data["kind"],
+                attendees=form.cleaned_data["attendees"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return _done(request, _detail_url(request, insats), "Aktiviteten är sparad.")
+    return _detail_page(request, insats, activity_form=form, status=400)
+
+
+@association_view(EDIT, methods=("POST",))
+def activity_delete(request: HttpRequest, insats_id: int) -> HttpResponse:
+    """The activity's id comes in the form, so that the URL needs no activity to exist."""
+    insats = _insats_or_404(request, insats_id)
+    try:
+        activity_id = int(request.POST.get("activity", ""))
+    except ValueError:
+        raise Http404("Aktiviteten finns inte.") from None
+    activity = get_object_or_404(Activity, insats=insats, pk=activity_id)
+    try:
+        services.activity_delete(insats=insats, activity=activity, by=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_detail_url(request, insats))
+    return _done(request, _detail_url(request, insats), f"{activity.title} är borttagen.")

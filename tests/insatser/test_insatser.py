@@ -145,7 +145,7 @@ def test_the_pages_do_a_fixed_number_of_queries(
         )
     with django_assert_max_num_queries(10):
         kansli_client.get(reverse("insatser:index", kwargs={"slug": "testbygden"}))
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         kansli_client.get(
             reverse(
                 "insatser:insats_detail", kwargs={"slug": "testbygden", "insats_id": insats.pk}
