@@ -120,6 +120,10 @@ def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) 
                 amount=Decimal(tkr) * 1000,
                 expected_version=stored.get((line.id, offset), 0),
             )
+    if "equity_estimate" in data:
+        services.budget_equity_estimate_set(
+            budget=version.budget, amount=Decimal(data["equity_estimate"]) * 1000
+        )
     if data.get("decided_on"):
         services.budget_decide(
             budget_version=version,

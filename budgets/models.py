@@ -203,6 +203,14 @@ class Budget(models.Model):
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="budgets")
     year = models.PositiveIntegerField("år")
+    equity_estimate = models.DecimalField(
+        "beräknat eget kapital vid årets början",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Används i planens eget kapital-tabell när förra årets bokslut inte finns.",
+    )
 
     class Meta:
         ordering = ["-year"]

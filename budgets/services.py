@@ -569,3 +569,31 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
         before=before,
         note={"reopen_reason": reason.strip()},
     )
+
+
+@transaction.atomic
+def budget_equity_estimate_set(
+    *, budget: Budget, amount: Decimal | None, by: Any = None
+) -> Budget:
+    """The equity expected at the start of the budget year, for the plan's equity table
+    when last year's accounts are not closed yet. Refused once the plan is decided."""
+    budget = Budget.objects.select_for_update().get(pk=budget.pk)
+    latest = budget.versions.order_by("-number").first()
+    if latest is not None and latest.is_decided:
+        raise ServiceError(
+            f"Budget {budget.year} är beslutad; gör en revidering för att ändra beräkningen."
+        )
+    before = snapshot(budget)
+    budget.equity_estimate = amount
+    if snapshot(budget) == before:
+        return budget
+    budget.save()
+    audit(
+        association_id=budget.association_id,
+        user=by,
+        action=AuditEntry.UPDATE,
+        obj=budget,
+        before=before,
+        after=snapshot(budget),
+    )
+    return budget

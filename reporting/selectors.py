@@ -238,6 +238,9 @@ class OverviewYear:
     result: Decimal | None
     solidity_percent: Decimal | None
     employees: Decimal | None
+    equity: Decimal | None = None
+    contributions: Decimal | None = None
+    equity_share_percent: Decimal | None = None  # of the year's contributions (20 % rule)
 
 
 def five_year_overview(*, association: Association, year: int) -> list[OverviewYear]:
@@ -261,6 +264,11 @@ def five_year_overview(*, association: Association, year: int) -> list[OverviewY
                 s.income.arets_resultat,
                 s.key_figures.soliditet_procent if data[y].has_balances else None,
                 fy.employees if fy else None,
+                s.balance.eget_kapital if data[y].has_balances else None,
+                s.figures.contributions_total,
+                s.key_figures.eget_kapital_andel_av_bidrag_procent
+                if data[y].has_balances
+                else None,
             )
         )
     return result

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import views
+from reporting import document_views, views
 
 app_name = "reporting"
 
@@ -15,3 +15,18 @@ urlpatterns = [
     path("bokslut/<int:year>/oppna/", views.reopen_year, name="reopen_year"),
     path("bokslut/<int:year>/sie/", views.sie_import, name="sie_import"),
 ]
+
+# The documents (HTML page, downloads, texts), the auditors' page and the logo.
+urlpatterns += [
+    path("dokument/", document_views.index, name="documents"),
+    path("dokument/logotyp/", document_views.logo, name="logo"),
+    path("revision/", document_views.auditors, name="auditors"),
+]
+for _kind, _view in document_views.document_views.items():
+    urlpatterns.append(path(f"dokument/{_kind}/<int:year>/", _view, name=f"document_{_kind}"))
+for (_kind, _fmt), _view in document_views.download_views.items():
+    urlpatterns.append(
+        path(f"dokument/{_kind}/<int:year>/{_fmt}/", _view, name=f"document_{_kind}_{_fmt}")
+    )
+for _kind, _view in document_views.text_views.items():
+    urlpatterns.append(path(f"dokument/{_kind}/<int:year>/texter/", _view, name=f"texts_{_kind}"))

@@ -16,7 +16,8 @@ from django.db import transaction
 
 from members.models import Association, UserRole
 
-APPS_IN_ORDER = ["members", "insatser", "budgets", "reporting"]
+# The documents' texts load before the budgets are decided (a decided plan keeps its texts).
+APPS_IN_ORDER = ["members", "insatser", "reporting", "budgets"]
 DEMO_PASSWORD = "finsam-demo"
 DEMO_SLUGS = ["vastra-malardalen", "vasteras", "vastmanland"]
 

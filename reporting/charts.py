@@ -1,0 +1,94 @@
+"""Charts as SVG drawn on the server, the same in the page and in the PDF.
+
+Plain SVG with presentation attributes (fill, x, y, …): no script and no style
+element, so it holds under the Content-Security-Policy (pygal's SVG carries a script
+and matplotlib's a style block). Each chart is an image with a text alternative
+(`role="img"`, `<title>`, `<desc>` with every figure); the document puts a table of
+the same figures beside it. Two fills of clearly different darkness and the figures
+written out keep it readable in black and white.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from itertools import count
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from finsam.money import format_number
+
+FILLS = ["#1f4e79", "#9dc3e6", "#5b8c3a", "#d9a441"]
+TEXT = "#1a1a1a"
+WIDTH = 640
+LABEL_WIDTH = 190
+BAR_HEIGHT = 16
+GAP = 10
+_ids = count(1)
+
+
+def bars(
+    *,
+    title: str,
+    labels: list[str],
+    series: list[tuple[str, list[Decimal | int | float]]],
+    unit: str = "",
+    ceiling: Decimal | int | None = None,
+) -> SafeString:
+    """Horizontal grouped bars: one group per label, one bar per series."""
+    chart_id = f"chart-{next(_ids)}"
+    values = [Decimal(str(v)) for _, vs in series for v in vs]
+    top = max([*values, Decimal(ceiling) if ceiling is not None else Decimal(0), Decimal(1)])
+    plot = WIDTH - LABEL_WIDTH - 70
+    group_height = len(series) * BAR_HEIGHT + GAP
+    legend_height = 22
+    height = legend_height + len(labels) * group_height + 10
+
+    def fmt(v: Decimal) -> str:
+        places = 0 if v == v.to_integral_value() else 1
+        return f"{format_number(v, places)}{' ' + unit if unit else ''}".replace("\xa0", " ")
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">',
+        f'<title id="{chart_id}-t">{escape(title)}</title>',
+    ]
+    desc = "; ".join(
+        f"{label}: " + ", ".join(f"{name} {fmt(Decimal(str(vs[i])))}" for name, vs in series)
+        for i, label in enumerate(labels)
+    )
+    parts.append(f'<desc id="{chart_id}-d">{escape(desc)}</desc>')
+    x = LABEL_WIDTH
+    for i, (name, _) in enumerate(series):
+        parts.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{FILLS[i % len(FILLS)]}" '
+            f'stroke="{TEXT}" stroke-width="0.5"/>'
+            f'<text x="{x + 16}" y="14" font-size="12" fill="{TEXT}">{escape(name)}</text>'
+        )
+        x += 24 + 8 * len(name)
+    for g, label in enumerate(labels):
+        y0 = legend_height + g * group_height
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 6}" y="{y0 + len(series) * BAR_HEIGHT / 2 + 4:.1f}" '
+            f'font-size="12" text-anchor="end" fill="{TEXT}">{escape(label)}</text>'
+        )
+        for s, (_, vs) in enumerate(series):
+            value = Decimal(str(vs[g]))
+            length = float(max(value, Decimal(0)) / top) * plot
+            y = y0 + s * BAR_HEIGHT
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT - 2}" '
+                f'fill="{FILLS[s % len(FILLS)]}" stroke="{TEXT}" stroke-width="0.5"/>'
+                f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + BAR_HEIGHT - 4}" '
+                f'font-size="11" fill="{TEXT}">{escape(fmt(value))}</text>'
+            )
+    if ceiling is not None:
+        cx = LABEL_WIDTH + float(Decimal(ceiling) / top) * plot
+        parts.append(
+            f'<line x1="{cx:.1f}" y1="{legend_height - 2}" x2="{cx:.1f}" y2="{height - 4}" '
+            f'stroke="#b00020" stroke-width="2" stroke-dasharray="6 3"/>'
+            f'<text x="{cx + 4:.1f}" y="{height - 6}" font-size="11" fill="#b00020">'
+            f"tak {escape(fmt(Decimal(ceiling)))}</text>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above

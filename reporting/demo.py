@@ -1,0 +1,47 @@
+"""Demo texts of the plans and annual reports, from fixtures/reporting/narratives.toml.
+
+Safe to load twice: an unchanged text is not saved again. The texts of a decided plan
+or a closed year's annual report are kept as they are (the service refuses them), so
+load_demo loads this before the budgets are decided.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+
+from finsam.services import ServiceError
+from members.models import Association
+from reporting import services
+
+FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "reporting" / "narratives.toml"
+
+
+def load(*, stdout) -> None:
+    data = tomllib.loads(FIXTURE.read_text(encoding="utf-8"))
+    by_association: dict[str, list[dict]] = {}
+    for text in data.get("texts", []):
+        by_association.setdefault(text["association"], []).append(text)
+    for slug, texts in by_association.items():
+        association = Association.objects.filter(slug=slug).first()
+        if association is None:
+            continue
+        saved, refused = 0, set()
+        for text in texts:
+            try:
+                services.narrative_save(
+                    association=association,
+                    document=text["document"],
+                    year=text["year"],
+                    key=text["key"],
+                    body=text["body"],
+                )
+            except ServiceError as exc:
+                refused.add(str(exc))
+                continue
+            saved += 1
+        stdout.write(f"  {association.name}: {saved} texter")
+        for message in sorted(refused):
+            stdout.write(f"  {association.name}: hoppar över – {message}")

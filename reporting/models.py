@@ -1,0 +1,96 @@
+"""The documents' own data: narrative texts per document and year, the association's
+logo, and the decided PDFs kept byte for byte with their SHA-256."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from members.models import Association
+
+VP = "verksamhetsplan"
+AR = "arsredovisning"
+DOCUMENTS = [(VP, "Verksamhetsplan och budget"), (AR, "Årsredovisning")]
+
+
+class NarrativeSection(models.Model):
+    """A text of a document (foreword, introduction, …), written by kansli in Markdown."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="narratives"
+    )
+    document = models.CharField("dokument", max_length=20, choices=DOCUMENTS)
+    year = models.PositiveIntegerField("år")
+    key = models.CharField("avsnitt", max_length=40)
+    body = models.TextField("text (Markdown)", blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "document", "year", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "document", "year", "key"], name="one_text_per_section"
+            )
+        ]
+        verbose_name = "text"
+        verbose_name_plural = "texter"
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} {self.year}: {self.key}"
+
+
+class Logo(models.Model):
+    """The association's logo, kept in the database so a backup carries it."""
+
+    association = models.OneToOneField(Association, on_delete=models.CASCADE, related_name="logo")
+    content = models.BinaryField("bild")
+    content_type = models.CharField("bildformat", max_length=40)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "logotyp"
+        verbose_name_plural = "logotyper"
+
+    def __str__(self) -> str:
+        return f"Logotyp {self.association}"
+
+
+class DecidedDocument(models.Model):
+    """The PDF of a decided document, generated once; later downloads serve these bytes."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="decided_documents"
+    )
+    document = models.CharField("dokument", max_length=20, choices=DOCUMENTS)
+    year = models.PositiveIntegerField("år")
+    decision = models.CharField(
+        "beslut",
+        max_length=100,
+        help_text="Vilket beslut: budgetversionen eller bokslutets datum.",
+    )
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    decided_on = models.DateField("beslutat")
+    paragraph = models.CharField("protokollsparagraf", max_length=50, blank=True)
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-year", "document"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "document", "year", "decision"],
+                name="one_pdf_per_decision",
+            )
+        ]
+        verbose_name = "beslutat dokument"
+        verbose_name_plural = "beslutade dokument"
+
+    def __str__(self) -> str:
+        return f"{self.get_document_display()} {self.year} ({self.association})"

@@ -1,0 +1,226 @@
+"""The documents as HTML, PDF and XLSX, from the demo data: the reference figures in
+Swedish format, page numbers in the contents, decided PDFs byte for byte, sanitised
+texts."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from budgets import services as budget_services
+from budgets.models import FiscalYear
+from members.models import Association, UserRole
+from reporting import documents, render
+from reporting.models import AR, DecidedDocument
+from reporting.services import narrative_save
+
+DOCUMENTS = [
+    ("vasteras", "arsredovisning", 2020),
+    ("vasteras", "arsredovisning", 2019),
+    ("vasteras", "verksamhetsplan", 2022),
+    ("vasteras", "uppfoljning", 2022),
+    ("vastmanland", "arsredovisning", 2024),
+    ("vastmanland", "arsredovisning", 2023),
+    ("vastmanland", "verksamhetsplan", 2024),
+    ("vastmanland", "bokslut", 2024),
+    ("vastra-malardalen", "verksamhetsplan", 2023),
+    ("vastra-malardalen", "verksamhetsplan", 2021),
+]
+
+
+@pytest.fixture
+def demo(db):
+    call_command("load_demo", verbosity=0)
+
+
+@pytest.fixture
+def reader(demo, revisor_user, client):
+    for association in Association.objects.filter(slug__in=[d[0] for d in DOCUMENTS]):
+        UserRole.objects.get_or_create(
+            user=revisor_user, association=association, defaults={"role": UserRole.REVISOR}
+        )
+    client.force_login(revisor_user)
+    return client
+
+
+def _text(pdf: bytes) -> list[str]:
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    return [(p.extract_text() or "").replace("\xa0", " ").replace("\u202f", " ") for p in pages]
+
+
+@pytest.mark.parametrize("slug,kind,year", DOCUMENTS)
+def test_every_document_renders_as_html_pdf_and_xlsx(reader, slug, kind, year):
+    base = f"/{slug}/dokument/{kind}/{year}/"
+    page = reader.get(base)
+    assert page.status_code == 200
+    assert "<script" not in page.content.decode().split("<main", 1)[-1].split("</main>")[0]
+    pdf = reader.get(base + "pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert bytes(pdf.content).startswith(b"%PDF")
+    xlsx = reader.get(base + "xlsx/")
+    assert xlsx.status_code == 200
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.sheetnames
+
+
+def test_annual_report_2024_pdf_has_the_reference_figures(demo):
+    vml = Association.objects.get(slug="vastmanland")
+    pdf = render.pdf_bytes(documents.annual_report(vml, 2024))
+    text = "\n".join(_text(pdf))
+    for figure in (
+        "19 042 563",
+        "−19 147 198",
+        "246 567",
+        "−60 154",
+        "81 778",
+        "266 361",
+        "8 197 546",
+        "8 463 907",
+        "4 028 486",
+        "981 654",
+        "3 453 767",
+        "495 797",
+        "577 575",
+        "2 329 225",
+        "3 519 143",
+        "5 848 368",
+        "47,6",
+    ):
+        assert figure in text, figure
+    assert "UTKAST" in text  # not decided yet
+
+
+def test_vasteras_2020_pdf_has_the_reference_figures(demo):
+    vas = Association.objects.get(slug="vasteras")
+    text = "\n".join(_text(render.pdf_bytes(documents.annual_report(vas, 2020))))
+    for figure in (
+        "13 310 000",
+        "−13 122 674",
+        "187 326",
+        "371 691",
+        "11 352 229",
+        "11 723 920",
+        "8 241 303",
+        "3 482 617",
+        "236 548",
+        "677 310",
+        "1 101 184",
+    ):
+        assert figure in text, figure
+
+
+def test_contents_page_numbers_match_the_pages(demo):
+    vml = Association.objects.get(slug="vastmanland")
+    doc = documents.annual_report(vml, 2024)
+    pages = _text(render.pdf_bytes(doc))
+    toc_index = next(i for i, p in enumerate(pages) if "Innehåll" in p)
+    checked = 0
+    for section in doc.contents:
+        heading = f"{section.number} {section.title}".strip()
+        match = re.search(re.escape(heading) + r"[ .]*?(\d+)\s*$", pages[toc_index], re.M)
+        assert match, heading
+        page_number = int(match.group(1))
+        start = heading[:28]  # a long heading wraps in the PDF
+        found = next(
+            i + 1
+            for i, p in enumerate(pages)
+            if i != toc_index and any(line.strip().startswith(start) for line in p.splitlines())
+        )
+        assert page_number == found, heading
+        checked += 1
+    assert checked >= 10
+
+
+def test_xlsx_holds_the_computed_numbers(demo):
+    vml = Association.objects.get(slug="vastmanland")
+    workbook = load_workbook(io.BytesIO(render.xlsx_bytes(documents.annual_report(vml, 2024))))
+    sheet = workbook["Resultaträkning (kr)"]
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True)}
+    assert rows["Årets resultat"][1:] == (81778, -711953)  # after the note column
+    assert rows["Verksamhetens intäkter"] == ("2", 19042563, 7130004)
+    cash = {r[0]: r[1:] for r in workbook["Kassaflödesanalys (kr)"].iter_rows(values_only=True)}
+    assert cash["Årets kassaflöde"] == (5848368, -549844)
+    drift = {r[0]: r[1:] for r in workbook["Driftredovisning"].iter_rows(values_only=True)}
+    assert drift["Samordningsteam Västerås"][5] == -6200000  # budget net, in kronor
+
+
+def test_decided_annual_report_is_the_same_bytes_on_every_download(reader, kansli_user):
+    vml = Association.objects.get(slug="vastmanland")
+    fy = FiscalYear.objects.get(association=vml, year=2024)
+    import datetime
+
+    budget_services.fiscal_year_close(
+        fiscal_year=fy, closed_on=datetime.date(2025, 3, 27), paragraph="§ 12"
+    )
+    first = reader.get("/vastmanland/dokument/arsredovisning/2024/pdf/")
+    second = reader.get("/vastmanland/dokument/arsredovisning/2024/pdf/")
+    assert first.content == second.content
+    stored = DecidedDocument.objects.get(association=vml, document=AR, year=2024)
+    assert hashlib.sha256(first.content).hexdigest() == stored.sha256 == first["X-Content-SHA256"]
+    xmp = PdfReader(io.BytesIO(first.content)).xmp_metadata.stream.get_data()
+    assert b'pdfaid:part="2"' in xmp and b'pdfaid:conformance="B"' in xmp  # PDF/A-2b
+    assert "UTKAST" not in "\n".join(_text(first.content))
+    page = reader.get("/vastmanland/revision/").content.decode()
+    assert stored.sha256 in page
+    assert (
+        stored.sha256 in reader.get("/vastmanland/dokument/arsredovisning/2024/").content.decode()
+    )
+
+
+def test_markdown_with_script_renders_inert(demo, kansli_user, client):
+    vml = Association.objects.get(slug="vastmanland")
+    narrative_save(
+        association=vml,
+        document=AR,
+        year=2024,
+        key="forord",
+        body='Hej <script>alert("x")</script> **styrelsen** <img src=x onerror=alert(1)> [l](javascript:alert(1))',
+    )
+    UserRole.objects.create(user=kansli_user, association=vml, role=UserRole.KANSLI)
+    client.force_login(kansli_user)
+    html = client.get("/vastmanland/dokument/arsredovisning/2024/").content.decode()
+    assert "<strong>styrelsen</strong>" in html
+    assert 'alert("x")' not in html and "onerror" not in html and "javascript:" not in html
+
+
+def test_texts_page_saves_copies_and_refuses_a_stale_form(demo, kansli_user, client):
+    vml = Association.objects.get(slug="vastmanland")
+    UserRole.objects.create(user=kansli_user, association=vml, role=UserRole.KANSLI)
+    client.force_login(kansli_user)
+    url = "/vastmanland/dokument/arsredovisning/2025/texter/"
+    narrative_save(association=vml, document=AR, year=2024, key="utveckling", body="Förra året.")
+    assert client.post(url, {"key": "utveckling", "action": "copy"}).status_code == 302
+    response = client.post(url, {"key": "utveckling", "version": "1", "body": "Nytt år."})
+    assert response.status_code == 302
+    stale = client.post(url, {"key": "utveckling", "version": "1", "body": "Gammalt formulär."})
+    assert stale.status_code == 400
+    assert "har ändrats av någon annan" in stale.content.decode()
+    assert "Gammalt formulär." in stale.content.decode()  # what was typed is kept
+
+
+def test_building_a_document_does_a_fixed_number_of_queries(demo, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    vml = Association.objects.get(slug="vastmanland")
+    with CaptureQueriesContext(connection) as small:
+        documents.annual_report(vml, 2024)
+    from decimal import Decimal
+
+    from budgets.models import BudgetLine
+
+    fy = FiscalYear.objects.get(association=vml, year=2024)
+    for i in range(30):
+        line = budget_services.budget_line_save(
+            association=vml, data={"group": BudgetLine.INSATS, "name": f"Extra {i}"}
+        )
+        for month in range(1, 13):
+            budget_services.actuals_set(fiscal_year=fy, line=line, month=month, amount=Decimal(0))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        documents.annual_report(vml, 2024)
