@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from django.utils.safestring import SafeString
 
-from budgets.models import Budget, BudgetLine, BudgetVersion, FiscalYear
+from budgets.models import Budget, BudgetLine, BudgetVersion, FiscalYear, Forecast
 from budgets.selectors import comparison
+from finsam.money import round_to
 from insatser.models import EndReason, Goal, Insats, ParticipantStats
 from members.models import Appointment, Association
 from reporting import charts
@@ -296,7 +297,7 @@ def _operating_section(association: Association, year: int, number: str) -> Sect
         )
 
     for section in report.sections:
-        rows.append(Row(section.label.upper(), [None] * 8, True))
+        rows.append(Row(section.label.upper(), [""] * 8, True))
         for r in section.rows:
             add(r)
         add(section.total, True)
@@ -316,6 +317,31 @@ def _operating_section(association: Association, year: int, number: str) -> Sect
     blocks = [
         Table(f"Driftredovisning {year} (tkr)", columns, rows, unit=TKR, sheet="Driftredovisning")
     ]
+    cost_sections = [sec for sec in report.sections if sec.key != "intakter"]
+    if cost_sections:
+        blocks.insert(
+            0,
+            Chart(
+                charts.bars(
+                    title=f"Kostnader {year}: utfall mot budget per slag (tkr)",
+                    labels=[sec.label for sec in cost_sections],
+                    series=[
+                        (
+                            "Utfall",
+                            [round_to(-sec.total.outcome_cost / 1000, 0) for sec in cost_sections],
+                        ),
+                        (
+                            "Budget",
+                            [
+                                round_to(-(sec.total.budget_cost or ZERO) / 1000, 0)
+                                for sec in cost_sections
+                            ],
+                        ),
+                    ],
+                    unit="tkr",
+                )
+            ),
+        )
     if report.insatser:
         blocks.append(
             Table(
@@ -678,13 +704,32 @@ def _participant_table(association: Association, year: int) -> list:
             )
         )
     blocks: list = [
+        Chart(
+            charts.bars(
+                title=f"Deltagare per insats {year}, kvinnor och män",
+                labels=[s.insats.name for s in stats],
+                series=[
+                    (
+                        "Kvinnor",
+                        [
+                            s.women_total if s.women_total is not None else s.women_ended
+                            for s in stats
+                        ],
+                    ),
+                    (
+                        "Män",
+                        [s.men_total if s.men_total is not None else s.men_ended for s in stats],
+                    ),
+                ],
+            )
+        ),
         Table(
             f"Deltagare i individinsatser {year}",
             ["Totalt", "Nya", "Avslutade", "Varav till arbete eller studier"],
             rows,
             unit=COUNT,
             sheet="Deltagare",
-        )
+        ),
     ]
     reasons = dict(EndReason.REASONS)
     reason_rows = []
@@ -914,7 +959,7 @@ def plan(association: Association, year: int) -> Document:
         comp = comparison(budget=budget)
         rows = []
         for group in comp.groups:
-            rows.append(Row(group.label.upper(), [None] * 6, True))
+            rows.append(Row(group.label.upper(), [""] * 6, True))
             rows.extend(Row(r.line.name, list(r.values)) for r in group.rows)
             rows.append(Row(f"Summa {group.label.lower()}", group.totals(), True))
         rows.append(Row("Summa intäkter", comp.income(), True))
@@ -929,7 +974,13 @@ def plan(association: Association, year: int) -> Document:
                 sheet="Resultatbudget",
             )
         )
-        budget_blocks.extend(_equity_budget(association, year, comp.result(), comp.income()))
+        # A year without budgeted costs (or income) has no result to roll on.
+        result = [
+            r if i is not None and c is not None else None
+            for r, i, c in zip(comp.result(), comp.income(), comp.costs(), strict=True)
+        ]
+        budget_blocks.extend(_equity_budget(association, year, result, comp.income()))
+        budget_blocks.extend(_position_budget(association, year, result))
     sections.append(
         Section(
             "budget",
@@ -1028,9 +1079,19 @@ def _equity_budget(association: Association, year: int, result: list, income: li
     base_year, equity = last
     rows = []
     budget_years = [(year, 3), (year + 1, 4), (year + 2, 5)]
-    forecast_result = result[2] if base_year == year - 2 else None
-    if base_year == year - 2 and forecast_result is not None:
-        equity += forecast_result
+    notes = []
+    if base_year < year - 1:
+        forecast_result = result[2] if base_year == year - 2 else None
+        if forecast_result is not None:
+            equity += forecast_result
+            notes.append(
+                f"Eget kapital utgår från bokslutet {base_year} och prognosen för {year - 1}."
+            )
+        else:
+            notes.append(
+                f"Eget kapital utgår från bokslutet {base_year}; för {year - 1} finns varken "
+                "bokslut eller prognos, så dess resultat är inte med."
+            )
     for y, index in budget_years:
         change = result[index]
         if change is None:
@@ -1040,6 +1101,7 @@ def _equity_budget(association: Association, year: int, result: list, income: li
         share = equity * 100 / income[index] if income[index] else None
         rows.append(Row(str(y), [opening, change, equity, share]))
     return [
+        *[Text(render(note)) for note in notes],
         Table(
             "Eget kapital under budgetperioden (kr) och andel av intäkterna, mot taket 20 %",
             [
@@ -1051,8 +1113,70 @@ def _equity_budget(association: Association, year: int, result: list, income: li
             rows,
             unit="blandat",
             sheet="Eget kapital budget",
-        )
+        ),
     ]
+
+
+def _position_budget(association: Association, year: int, result: list) -> list:
+    """Kassaflödesbudget and balansbudget: from the last stored year-end, receivables,
+    provisions and liabilities are held where they were and each budgeted result goes
+    to cash and equity (a year-end two years back is first rolled on with last year's
+    forecast result)."""
+    from reporting.selectors import balances_at
+
+    stored = balances_at(association=association, years=[year - 2, year - 1])
+    overview = {o.year: o for o in five_year_overview(association=association, year=year - 1)}
+    base_year = max(
+        (y for y in stored if overview.get(y) and overview[y].equity is not None), default=None
+    )
+    if base_year is None:
+        return []
+    balances, equity = stored[base_year], overview[base_year].equity
+    cash = balances.cash_and_bank + balances.short_term_placements
+    if base_year == year - 2:
+        if result[2] is None:
+            return []
+        cash, equity = cash + result[2], equity + result[2]
+    years = [(year + i, result[3 + i]) for i in range(3) if result[3 + i] is not None]
+    flow_rows, position = [], []
+    for y, change in years:
+        flow_rows.append((y, change, cash, cash + change))
+        cash, equity = cash + change, equity + change
+        position.append((y, cash, equity))
+    columns = [str(y) for y, _ in years]
+    cash_table = Table(
+        f"Kassaflödesbudget {year}–{years[-1][0]} (kr)",
+        columns,
+        [
+            Row("Årets resultat", [r[1] for r in flow_rows]),
+            Row("Förändring av rörelsekapital", [ZERO for _ in flow_rows]),
+            Row("Kassaflöde från den löpande verksamheten", [r[1] for r in flow_rows], True),
+            Row("Likvida medel vid årets början", [r[2] for r in flow_rows]),
+            Row("Likvida medel vid årets slut", [r[3] for r in flow_rows], True),
+        ],
+        sheet="Kassaflödesbudget",
+    )
+    other = balances.receivables
+    held = balances.pension_provisions + balances.short_term_liabilities
+    balance_table = Table(
+        f"Balansbudget per 31 december (kr), utgående från bokslutet {base_year}",
+        columns,
+        [
+            Row("Fordringar", [other for _ in position]),
+            Row("Kassa, bank och placeringar", [p[1] for p in position]),
+            Row("Summa tillgångar", [other + p[1] for p in position], True),
+            Row("Eget kapital", [p[2] for p in position]),
+            Row("Avsättningar för pensioner", [balances.pension_provisions for _ in position]),
+            Row("Kortfristiga skulder", [balances.short_term_liabilities for _ in position]),
+            Row(
+                "Summa eget kapital, avsättningar och skulder",
+                [p[2] + held for p in position],
+                True,
+            ),
+        ],
+        sheet="Balansbudget",
+    )
+    return [cash_table, balance_table]
 
 
 # --- the statements alone -------------------------------------------------------------
@@ -1081,18 +1205,26 @@ def follow_up(association: Association, year: int, month: int) -> Document:
     blocks = []
     if budget is not None:
         comp = comparison(budget=budget)
+        forecasts = {}
+        for f in Forecast.objects.filter(line__association=association, year=year).order_by(
+            "made_on", "id"
+        ):
+            forecasts[f.line_id] = f.amount  # the latest forecast wins
         rows = []
         for group in comp.groups:
             for r in group.rows:
                 if r.outcome_to_date is None and r.values[3] is None:
                     continue
                 rows.append(
-                    Row(r.line.name, [r.values[3], r.outcome_to_date, r.deviation, r.values[2]])
+                    Row(
+                        r.line.name,
+                        [r.values[3], r.outcome_to_date, r.deviation, forecasts.get(r.line.id)],
+                    )
                 )
         blocks.append(
             Table(
                 f"Utfall januari–{_MONTHS[month - 1]} {year} mot helårsbudget (kr)",
-                [f"Budget {year}", "Utfall hittills", "Utfall − budget", f"Prognos {year - 1}"],
+                [f"Budget {year}", "Utfall hittills", "Utfall − budget", f"Helårsprognos {year}"],
                 rows,
                 sheet="Uppföljning",
             )

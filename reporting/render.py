@@ -65,7 +65,11 @@ def xlsx_bytes(doc: Document) -> bytes:
         sheet = Sheet(title=name, header=header)
         for row in table.rows:
             values = [
-                v if table.unit == TEXT or v is None or isinstance(v, str) else Decimal(str(v))
+                None
+                if v == ""
+                else v
+                if table.unit == TEXT or v is None or isinstance(v, str)
+                else Decimal(str(v))
                 for v in row.values
             ]
             cells = [row.label, *([row.note] if table.notes else []), *values]

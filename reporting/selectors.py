@@ -441,3 +441,18 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
         total=_sum_rows("Summa efter finansiella poster", [operating_total, financial]),
         insatser=insatser,
     )
+
+
+def balances_at(*, association: Association, years: list[int]) -> dict[int, Balances]:
+    """The stored year-end balances of those years that have any (one query)."""
+    data: dict[int, _Year] = {}
+    for row in (
+        BalanceLine.objects.filter(
+            fiscal_year__association=association, fiscal_year__year__in=years
+        )
+        .values("fiscal_year__year", "item")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        data.setdefault(row["fiscal_year__year"], _Year()).items[row["item"]] = row["total"]
+    return {year: y.balances() for year, y in data.items()}

@@ -12,7 +12,9 @@ register = template.Library()
 
 
 def format_cell(value, unit: str) -> str:
-    if value is None or value == "":
+    if value == "":
+        return ""  # a heading row
+    if value is None:
         return "–" if unit != "text" else ""
     if unit == "text" or isinstance(value, str):
         return str(value)

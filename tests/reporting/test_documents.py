@@ -224,3 +224,34 @@ def test_building_a_document_does_a_fixed_number_of_queries(demo, django_assert_
             budget_services.actuals_set(fiscal_year=fy, line=line, month=month, amount=Decimal(0))
     with django_assert_max_num_queries(len(small.captured_queries)):
         documents.annual_report(vml, 2024)
+
+
+def test_every_listed_document_of_every_demo_association_renders(reader):
+    """Whatever the documents page lists, for each demo association and year, renders
+    as a page, a PDF and a workbook."""
+    rendered = 0
+    for slug in ("vasteras", "vastmanland", "vastra-malardalen"):
+        index = reader.get(f"/{slug}/dokument/").content.decode()
+        links = sorted(set(re.findall(rf'href="(/{slug}/dokument/[a-z]+/\d{{4}}/)"', index)))
+        assert links, slug
+        for link in links:
+            assert reader.get(link).status_code == 200, link
+            pdf = reader.get(link + "pdf/")
+            assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF"), link
+            xlsx = reader.get(link + "xlsx/")
+            assert load_workbook(io.BytesIO(xlsx.content)).sheetnames, link
+            rendered += 1
+    assert rendered >= 12
+
+
+def test_plan_budget_tables_follow_the_seed(demo):
+    """Västra Mälardalen 2023 (seed 003): result −447 tkr, equity 746 → 299 tkr."""
+    vm = Association.objects.get(slug="vastra-malardalen")
+    doc = documents.plan(vm, 2023)
+    tables = {t.sheet: t for t in doc.tables}
+    result = next(r for r in tables["Resultatbudget"].rows if r.label == "Årets resultat")
+    assert result.values[3] == -447000
+    equity = tables["Eget kapital budget"].rows[0]
+    assert equity.values[:3] == [746000, -447000, 299000]
+    text = "\n".join(_text(render.pdf_bytes(doc)))
+    assert "−447" in text and "299 000" in text
