@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -46,7 +47,10 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         if field.name in ("id", "version") or (wanted and field.attname not in wanted):
             continue
         value = getattr(obj, field.attname)
-        if isinstance(field, models.DecimalField) and isinstance(value, Decimal):
+        if isinstance(field, models.BinaryField):
+            # A file is recorded by its SHA-256, not its bytes.
+            value = hashlib.sha256(bytes(value or b"")).hexdigest()
+        elif isinstance(field, models.DecimalField) and isinstance(value, Decimal):
             # As stored, so that before and after compare alike.
             value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
         result[field.attname] = _plain(value)

@@ -126,7 +126,7 @@ def logo_save(*, association: Association, content: bytes, by: Any = None) -> Lo
     if kind not in LOGO_FORMATS:
         raise ServiceError("Logotypen ska vara en PNG- eller JPEG-bild.")
     logo = Logo.objects.select_for_update().filter(association=association).first()
-    before = snapshot(logo, ["content_type"]) if logo else None
+    before = snapshot(logo) if logo else None
     if logo is None:
         logo = Logo(association=association)
     logo.content = content

@@ -255,3 +255,36 @@ def test_plan_budget_tables_follow_the_seed(demo):
     assert equity.values[:3] == [746000, -447000, 299000]
     text = "\n".join(_text(render.pdf_bytes(doc)))
     assert "−447" in text and "299 000" in text
+
+
+def test_pdf_ua_is_tagged_with_its_language(reader):
+    response = reader.get("/vasteras/dokument/verksamhetsplan/2022/pdf-ua/")
+    pdf = PdfReader(io.BytesIO(response.content))
+    root = pdf.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
+    assert root["/Lang"] == "sv"
+    assert b'pdfuaid:part="1"' in pdf.xmp_metadata.stream.get_data()
+
+
+def test_logo_upload_refuses_a_non_image_and_shows_a_png(demo, kansli_user, client):
+    from PIL import Image
+
+    vml = Association.objects.get(slug="vastmanland")
+    UserRole.objects.create(user=kansli_user, association=vml, role=UserRole.KANSLI)
+    client.force_login(kansli_user)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post(
+        "/vastmanland/dokument/logotyp/",
+        {"file": SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>")},
+    )
+    assert bad.status_code == 400 and "ingen bild" in bad.content.decode()
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 20), "navy").save(buffer, format="PNG")
+    ok = client.post(
+        "/vastmanland/dokument/logotyp/",
+        {"file": SimpleUploadedFile("logo.png", buffer.getvalue())},
+    )
+    assert ok.status_code == 302
+    page = client.get("/vastmanland/dokument/verksamhetsplan/2024/").content.decode()
+    assert 'src="data:image/png;base64,' in page
