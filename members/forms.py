@@ -26,12 +26,20 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             if isinstance(field.widget, forms.DateInput):
                 field.widget = DateInput()
-            if name in self.errors:
+
+    def full_clean(self):
+        # Marked after validation, so that subclasses can narrow their choices (to
+        # the association's own rows) before anything is validated.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                field = self.fields[name]
+                described = [f"{self[name].auto_id}_helptext"] if field.help_text else []
                 field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"{name}-error"
+                field.widget.attrs["aria-describedby"] = " ".join([*described, f"{name}-error"])
 
     def clean_orgnr(self):
         value = self.cleaned_data.get("orgnr", "")

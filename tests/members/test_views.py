@@ -215,3 +215,18 @@ def test_pages_do_a_fixed_number_of_queries(
     ]:
         with django_assert_max_num_queries(12):
             assert kansli_client.get(url(name, **kwargs)).status_code == 200
+
+
+def test_an_appointment_form_refuses_another_associations_person(
+    association, other_association, kansli_client
+):
+    from members.forms import AppointmentForm
+    from members.models import Person
+
+    stranger = Person.objects.create(association=other_association, name="Främling")
+    form = AppointmentForm(
+        data={"person": stranger.pk, "role": "ledamot", "start": "2024-01-01"},
+        association=association,
+    )
+    assert not form.is_valid()
+    assert "person" in form.errors
