@@ -91,6 +91,9 @@ def _lines(association: Association, data: dict) -> dict[str, BudgetLine]:
     return existing
 
 
+DEMO_PARAGRAPH = "paragraf ej angiven i källan"
+
+
 def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) -> None:
     budget = Budget.objects.filter(association=association, year=data["year"]).first()
     if budget is None:
@@ -128,7 +131,9 @@ def _budget(association: Association, lines: dict[str, BudgetLine], data: dict) 
         services.budget_decide(
             budget_version=version,
             decided_on=data["decided_on"],
-            paragraph=data.get("paragraph", ""),
+            # The source documents give the date of the decision but not its paragraph.
+            paragraph=data.get("paragraph", DEMO_PARAGRAPH),
+            confirmed=True,
         )
 
 

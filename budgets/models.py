@@ -291,6 +291,7 @@ class Forecast(models.Model):
     year = models.PositiveIntegerField("år")
     made_on = models.DateField("prognosdatum")
     amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["year", "made_on", "id"]

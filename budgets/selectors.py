@@ -131,7 +131,10 @@ def budget_grid(
         for offset in OFFSETS:
             amount_row = stored.get((line.id, offset))
             filled, contribution = contribution_for(contributions, key, budget.year + offset)
-            if filled:
+            if version.is_decided and amount_row is not None:
+                # Frozen at the decision, whatever the allocation says now.
+                cells.append(Cell(line.id, offset, amount_row.amount, amount_row.version, False))
+            elif filled:
                 cells.append(Cell(line.id, offset, contribution, 0, False))
             else:
                 cells.append(
@@ -273,13 +276,19 @@ def _current_versions(association: Association, years: list[int]) -> dict[int, B
     return chosen
 
 
-def comparison(*, budget: Budget) -> Comparison:
+def comparison(*, budget: Budget, version: BudgetVersion | None = None) -> Comparison:
     """The six columns of the source documents and the follow-up of year N, in a
-    fixed number of queries."""
+    fixed number of queries; year N from `version` when given (a draft to preview).
+
+    A decided version's contribution lines hold the figures frozen at its decision;
+    a draft's follow the members' allocations as they are now."""
     from budgets.models import Forecast
 
     association, year = budget.association, budget.year
     versions = _current_versions(association, [year - 1, year])
+    if version is not None:
+        versions[year] = version
+    decided_years = {y for y, v in versions.items() if v.is_decided}
     amounts: dict[tuple[int, int, int], Decimal] = {}
     for a in BudgetAmount.objects.filter(
         budget_version__in=list(versions.values())
@@ -307,10 +316,13 @@ def comparison(*, budget: Budget) -> Comparison:
         key = _contribution_key(line)
 
         def budgeted(budget_year: int, offset: int, line=line, key=key) -> Decimal | None:
+            stored = amounts.get((line.id, budget_year, offset))
+            if budget_year in decided_years and stored is not None:
+                return stored
             filled, contribution = contribution_for(contributions, key, budget_year + offset)
             if filled:
                 return contribution
-            return amounts.get((line.id, budget_year, offset))
+            return stored
 
         values = [
             outcome.get((line.id, year - 2)),

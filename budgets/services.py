@@ -7,8 +7,9 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from budgets.models import (
     Actual,
@@ -20,11 +21,10 @@ from budgets.models import (
     FiscalYear,
     Forecast,
 )
-from finsam.models import AuditEntry
+from finsam.money import format_kronor
 from finsam.services import (
     ServiceError,
     StaleEdit,
-    audit,
     delete_recorded,
     save_recorded,
     snapshot,
@@ -39,6 +39,33 @@ def refuse_closed_year(association: Association, year: int) -> None:
         raise ServiceError(f"Räkenskapsåret {year} är stängt och kan inte längre ändras.")
 
 
+def lock_open_year(association: Association, year: int) -> FiscalYear | None:
+    """Lock the year for the rest of the transaction and refuse it when closed.
+
+    Every service that writes a year's figures calls this first, and closing a year
+    locks the same row, so a write and the closing of its year never interleave: one
+    waits for the other (on SQLite the immediate transaction mode queues writers).
+    A year without a row locks the association instead, which closing locks too."""
+    fiscal_year = (
+        FiscalYear.objects.select_for_update().filter(association=association, year=year).first()
+    )
+    if fiscal_year is None:
+        Association.objects.select_for_update().filter(pk=association.pk).first()
+        fiscal_year = FiscalYear.objects.filter(association=association, year=year).first()
+    if fiscal_year is not None and fiscal_year.is_closed:
+        raise ServiceError(f"Räkenskapsåret {year} är stängt och kan inte längre ändras.")
+    return fiscal_year
+
+
+def refuse_future(date: datetime.date, what: str, field: str) -> None:
+    """An irreversible step is dated on or before today."""
+    today = timezone.localdate()
+    if date > today:
+        raise ServiceError(
+            f"{what} kan inte ligga i framtiden (i dag är det {today:%Y-%m-%d}).", field=field
+        )
+
+
 def _refuse_decided(version: BudgetVersion) -> None:
     if version.is_decided:
         raise ServiceError(
@@ -49,7 +76,11 @@ def _refuse_decided(version: BudgetVersion) -> None:
 
 @transaction.atomic
 def fiscal_year_ensure(*, association: Association, year: int) -> FiscalYear:
-    fiscal_year, _ = FiscalYear.objects.get_or_create(association=association, year=year)
+    try:
+        with transaction.atomic():
+            fiscal_year, _ = FiscalYear.objects.get_or_create(association=association, year=year)
+    except IntegrityError:  # somebody else created it a moment ago
+        fiscal_year = FiscalYear.objects.get(association=association, year=year)
     return fiscal_year
 
 
@@ -88,39 +119,20 @@ def budget_line_save(
         raise ServiceError("Medlemmen hör till ett annat förbund.")
     if line.insats_id and line.insats.association_id != association.id:
         raise ServiceError("Insatsen hör till ett annat förbund.")
-    creating = line.pk is None
-    if not creating:
-        line.version += 1
-    line.save()
-    audit(
-        association_id=association.id,
-        user=by,
-        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
-        obj=line,
-        before=before,
-        after=snapshot(line),
-    )
-    return line
+    return save_recorded(line, association_id=association.id, by=by, before=before)
 
 
 @transaction.atomic
 def budget_create(*, association: Association, year: int, by: Any = None) -> BudgetVersion:
     """A new budget for `year`, as a first draft version."""
     refuse_closed_year(association, year)
+    Association.objects.select_for_update().filter(pk=association.pk).first()
     if Budget.objects.filter(association=association, year=year).exists():
         raise ServiceError(f"Det finns redan en budget för {year}.")
     fiscal_year_ensure(association=association, year=year)
     budget = Budget.objects.create(association=association, year=year)
-    version = BudgetVersion.objects.create(budget=budget, number=1)
-    audit(
-        association_id=association.id,
-        user=by,
-        action=AuditEntry.CREATE,
-        obj=version,
-        before=None,
-        after=snapshot(version),
-    )
-    return version
+    version = BudgetVersion(budget=budget, number=1)
+    return save_recorded(version, association_id=association.id, by=by, before=None)
 
 
 @transaction.atomic
@@ -138,11 +150,11 @@ def budget_amount_set(
     budget_version = BudgetVersion.objects.select_for_update().get(pk=budget_version.pk)
     budget = budget_version.budget
     _refuse_decided(budget_version)
-    refuse_closed_year(budget.association, budget.year + offset)
-    if line.association_id != budget.association_id:
-        raise ServiceError("Budgetposten hör till ett annat förbund.")
     if offset not in (0, 1, 2):
         raise ServiceError("Budgeten omfattar bara budgetåret och två planår.")
+    lock_open_year(budget.association, budget.year + offset)
+    if line.association_id != budget.association_id:
+        raise ServiceError("Budgetposten hör till ett annat förbund.")
     if (
         line.from_contributions
         and StateAllocation.objects.filter(
@@ -167,63 +179,122 @@ def budget_amount_set(
         )
     if cell is not None and amount is not None and cell.amount == amount:
         return cell  # nothing changed: no write, no new version
-    before = snapshot(cell) if cell else None
     if amount is None:
         if cell:
-            audit(
-                association_id=budget.association_id,
-                user=by,
-                action=AuditEntry.DELETE,
-                obj=cell,
-                before=before,
-                after=None,
-            )
-            cell.delete()
+            delete_recorded(cell, association_id=budget.association_id, by=by)
         return None
+    before = snapshot(cell) if cell else None
     if cell is None:
         cell = BudgetAmount(budget_version=budget_version, line=line, offset=offset)
-    else:
-        cell.version += 1
     cell.amount = amount
-    cell.save()
-    audit(
-        association_id=budget.association_id,
-        user=by,
-        action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
-        obj=cell,
-        before=before,
-        after=snapshot(cell),
+    return save_recorded(cell, association_id=budget.association_id, by=by, before=before)
+
+
+def _freeze_contributions(version: BudgetVersion) -> int:
+    """Write the contribution lines' figures into the version being decided, so the
+    decided budget keeps them whatever the allocation says later."""
+    from budgets.selectors import (
+        OFFSETS,
+        _contribution_key,
+        contribution_amounts,
+        contribution_for,
     )
-    return cell
+
+    budget = version.budget
+    contributions = contribution_amounts(
+        association=budget.association, years=[budget.year + o for o in OFFSETS]
+    )
+    stored = {(a.line_id, a.offset): a for a in version.amounts.select_for_update()}
+    create, update = [], []
+    for line in BudgetLine.objects.filter(association=budget.association):
+        key = _contribution_key(line)
+        for offset in OFFSETS:
+            filled, amount = contribution_for(contributions, key, budget.year + offset)
+            if not filled:
+                continue
+            cell = stored.get((line.id, offset))
+            if cell is None:
+                create.append(
+                    BudgetAmount(budget_version=version, line=line, offset=offset, amount=amount)
+                )
+            elif cell.amount != amount:
+                cell.amount = amount
+                cell.version += 1
+                update.append(cell)
+    BudgetAmount.objects.bulk_create(create)
+    BudgetAmount.objects.bulk_update(update, ["amount", "version"])
+    return len(create) + len(update)
+
+
+def _check_decision(
+    *, decided_on: datetime.date | None, paragraph: str, field: str, what: str
+) -> str:
+    if decided_on is None:
+        raise ServiceError(f"Ange datum för {what}.", field=field)
+    refuse_future(decided_on, "Beslutsdatumet", field)
+    paragraph = (paragraph or "").strip()
+    if not paragraph:
+        raise ServiceError(
+            "Ange paragrafen i styrelsens protokoll, till exempel § 45.", field="paragraph"
+        )
+    if len(paragraph) > 50:
+        raise ServiceError("Paragrafen får vara högst 50 tecken.", field="paragraph")
+    return paragraph
+
+
+def _refuse_unconfirmed(checklist: Any, confirmed: bool) -> None:
+    if checklist.blocking:
+        raise ServiceError(" ".join(checklist.blocking), field="checklist")
+    if checklist.warnings and not confirmed:
+        raise ServiceError(
+            "Dokumentet är inte komplett: " + " ".join(checklist.warnings) + " Bekräfta att "
+            "styrelsen har beslutat det ändå, eller komplettera först.",
+            field="confirm",
+        )
 
 
 @transaction.atomic
 def budget_decide(
     *,
     budget_version: BudgetVersion,
-    decided_on: datetime.date,
+    decided_on: datetime.date | None,
     paragraph: str,
+    confirmed: bool = False,
     by: Any = None,
 ) -> BudgetVersion:
+    """The board's decision of a budget version and its plan: a snapshot of the whole
+    document and its PDF/A are stored in the same transaction. Refused with a
+    placeholder text in the plan, a date in the future or no paragraph; a plan with
+    other gaps (empty sections, no organisation, no allocation) needs `confirmed`."""
+    from reporting.decisions import freeze_decision, plan_checklist
+
     budget_version = BudgetVersion.objects.select_for_update().get(pk=budget_version.pk)
+    budget = budget_version.budget
     _refuse_decided(budget_version)
-    refuse_closed_year(budget_version.budget.association, budget_version.budget.year)
-    if decided_on is None:
-        raise ServiceError("Ange datum för styrelsens beslut.", field="decided_on")
+    lock_open_year(budget.association, budget.year)
+    paragraph = _check_decision(
+        decided_on=decided_on, paragraph=paragraph, field="decided_on", what="styrelsens beslut"
+    )
+    latest = budget.versions.order_by("-number").first()
+    if latest is not None and latest.pk != budget_version.pk:
+        raise ServiceError(
+            f"Version {latest.number} är nyare; bara den senaste versionen kan beslutas."
+        )
+    _refuse_unconfirmed(plan_checklist(budget.association, budget_version), confirmed)
     before = snapshot(budget_version)
+    frozen = _freeze_contributions(budget_version)
     budget_version.status = BudgetVersion.DECIDED
     budget_version.decided_on = decided_on
     budget_version.paragraph = paragraph
     budget_version.decided_by = by if getattr(by, "is_authenticated", False) else None
-    budget_version.save()
-    audit(
-        association_id=budget_version.budget.association_id,
-        user=by,
-        action=AuditEntry.UPDATE,
-        obj=budget_version,
+    save_recorded(
+        budget_version,
+        association_id=budget.association_id,
+        by=by,
         before=before,
-        after=snapshot(budget_version),
+        note={"frozen_contributions": frozen} if frozen else None,
     )
+    freeze_decision(association=budget.association, budget_version=budget_version, by=by)
     return budget_version
 
 
@@ -231,14 +302,19 @@ def budget_decide(
 def budget_revise(*, budget: Budget, by: Any = None) -> BudgetVersion:
     """A revision: a new draft version copied from the latest one."""
     budget = Budget.objects.select_for_update().get(pk=budget.pk)
-    refuse_closed_year(budget.association, budget.year)
+    lock_open_year(budget.association, budget.year)
     latest = budget.versions.order_by("-number").first()
     if latest is not None and not latest.is_decided:
         raise ServiceError(
             f"Version {latest.number} är fortfarande ett utkast; ändra i den i stället."
         )
     number = (latest.number if latest else 0) + 1
-    version = BudgetVersion.objects.create(budget=budget, number=number)
+    version = save_recorded(
+        BudgetVersion(budget=budget, number=number),
+        association_id=budget.association_id,
+        by=by,
+        before=None,
+    )
     if latest is not None:
         BudgetAmount.objects.bulk_create(
             [
@@ -248,70 +324,88 @@ def budget_revise(*, budget: Budget, by: Any = None) -> BudgetVersion:
                 for a in latest.amounts.all()
             ]
         )
-    audit(
-        association_id=budget.association_id,
-        user=by,
-        action=AuditEntry.CREATE,
-        obj=version,
-        before=None,
-        after=snapshot(version),
-    )
     return version
+
+
+def _stale(what: str, current: Any) -> StaleEdit:
+    shown = "tomt"
+    if current is not None:
+        shown = format_kronor(current.amount, 2 if current.amount % 1 else 0) + " kr"
+    return StaleEdit(
+        f"{what} har ändrats av någon annan sedan du öppnade sidan (nu: {shown}). "
+        "Din ändring är inte sparad; läs in sidan igen.",
+        current=current,
+    )
+
+
+def forecast_token(forecast: Forecast | None) -> str:
+    """What a form remembers of the latest forecast it showed: row and version."""
+    return f"{forecast.pk}.{forecast.version}" if forecast is not None else "0"
 
 
 @transaction.atomic
 def forecast_set(
-    *, line: BudgetLine, year: int, made_on: datetime.date, amount: Decimal, by: Any = None
+    *,
+    line: BudgetLine,
+    year: int,
+    made_on: datetime.date,
+    amount: Decimal,
+    expected: str | None = None,
+    by: Any = None,
 ) -> Forecast:
-    refuse_closed_year(line.association, year)
-    forecast, created = Forecast.objects.get_or_create(
-        line=line, year=year, made_on=made_on, defaults={"amount": amount}
+    """A full-year forecast of a line as of `made_on`. `expected` is `forecast_token`
+    of the latest forecast the form showed; another one now means somebody else
+    saved first, and this save is refused."""
+    lock_open_year(line.association, year)
+    latest = (
+        Forecast.objects.select_for_update()
+        .filter(line=line, year=year)
+        .order_by("-made_on", "-id")
+        .first()
     )
-    if not created and forecast.amount == amount:
+    if expected is not None and expected != forecast_token(latest):
+        raise _stale(f"Prognosen för {line.name} {year}", latest)
+    forecast = Forecast.objects.filter(line=line, year=year, made_on=made_on).first()
+    if forecast is not None and forecast.amount == amount:
         return forecast
-    before = None if created else snapshot(forecast)
+    before = snapshot(forecast) if forecast else None
+    if forecast is None:
+        forecast = Forecast(line=line, year=year, made_on=made_on)
     forecast.amount = amount
-    forecast.save()
-    audit(
-        association_id=line.association_id,
-        user=by,
-        action=AuditEntry.CREATE if created else AuditEntry.UPDATE,
-        obj=forecast,
-        before=before,
-        after=snapshot(forecast),
-    )
-    return forecast
+    return save_recorded(forecast, association_id=line.association_id, by=by, before=before)
 
 
 @transaction.atomic
 def actuals_set(
-    *, fiscal_year: FiscalYear, line: BudgetLine, month: int, amount: Decimal, by: Any = None
+    *,
+    fiscal_year: FiscalYear,
+    line: BudgetLine,
+    month: int,
+    amount: Decimal,
+    expected_version: int | None = None,
+    by: Any = None,
 ) -> Actual:
-    """Outcome of one line and month, entered by hand (the ledger import writes the same)."""
-    refuse_closed_year(fiscal_year.association, fiscal_year.year)
+    """Outcome of one line and month, entered by hand (the ledger import writes the
+    same). `expected_version` is the row's version as read, 0 when it was empty."""
+    lock_open_year(fiscal_year.association, fiscal_year.year)
     if line.association_id != fiscal_year.association_id:
         raise ServiceError("Budgetposten hör till ett annat förbund.")
     if not 1 <= month <= 12:
         raise ServiceError("Månaden ska vara mellan 1 och 12.")
-    actual = Actual.objects.filter(line=line, year=fiscal_year.year, month=month).first()
+    actual = (
+        Actual.objects.select_for_update()
+        .filter(line=line, year=fiscal_year.year, month=month)
+        .first()
+    )
+    if expected_version is not None and expected_version != (actual.version if actual else 0):
+        raise _stale(f"Utfallet för {line.name} {fiscal_year.year}-{month:02d}", actual)
     if actual is not None and actual.amount == amount:
         return actual
     before = snapshot(actual) if actual else None
     if actual is None:
-        actual = Actual(line=line, year=fiscal_year.year, month=month, amount=amount)
-    else:
-        actual.amount = amount
-        actual.version += 1
-    actual.save()
-    audit(
-        association_id=line.association_id,
-        user=by,
-        action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
-        obj=actual,
-        before=before,
-        after=snapshot(actual),
-    )
-    return actual
+        actual = Actual(line=line, year=fiscal_year.year, month=month)
+    actual.amount = amount
+    return save_recorded(actual, association_id=line.association_id, by=by, before=before)
 
 
 @transaction.atomic
@@ -328,7 +422,7 @@ def actuals_replace_year(
     year or for a line of another association. Returns the number of rows changed.
     """
     association = fiscal_year.association
-    refuse_closed_year(association, fiscal_year.year)
+    lock_open_year(association, fiscal_year.year)
     line_ids = {line_id for line_id, _ in amounts}
     lines = {
         line.id: line
@@ -340,9 +434,9 @@ def actuals_replace_year(
         raise ServiceError("Månaden ska vara mellan 1 och 12.")
     existing = {
         (a.line_id, a.month): a
-        for a in Actual.objects.select_for_update().filter(
-            line__association=association, year=fiscal_year.year
-        )
+        for a in Actual.objects.select_for_update()
+        .filter(line__association=association, year=fiscal_year.year)
+        .select_related("line")
     }
     changed = 0
     for key, actual in existing.items():
@@ -355,19 +449,9 @@ def actuals_replace_year(
             continue
         before = snapshot(actual) if actual else None
         if actual is None:
-            actual = Actual(line=lines[line_id], year=fiscal_year.year, month=month, amount=amount)
-        else:
-            actual.amount = amount
-            actual.version += 1
-        actual.save()
-        audit(
-            association_id=association.id,
-            user=by,
-            action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
-            obj=actual,
-            before=before,
-            after=snapshot(actual),
-        )
+            actual = Actual(line=lines[line_id], year=fiscal_year.year, month=month)
+        actual.amount = amount
+        save_recorded(actual, association_id=association.id, by=by, before=before)
         changed += 1
     return changed
 
@@ -519,18 +603,30 @@ def balance_lines_replace(
 def fiscal_year_close(
     *,
     fiscal_year: FiscalYear,
-    closed_on: datetime.date,
+    closed_on: datetime.date | None,
     paragraph: str,
+    confirmed: bool = False,
     by: Any = None,
 ) -> FiscalYear:
     """Close a year once the board has decided its annual report: from then on none of
-    its figures change. Refused while the statements do not add up."""
+    its figures change, and the annual report is frozen (snapshot and PDF/A) in this
+    transaction. Refused while the statements do not add up, with a placeholder text
+    in the report, a date in the future or not after the year's end, or no paragraph.
+
+    Locks the association and then the year, as every write of the year's figures
+    does (`lock_open_year`), so no write lands between the check and the closing."""
+    from reporting.decisions import annual_report_checklist, freeze_decision
     from reporting.selectors import year_statements
 
+    Association.objects.select_for_update().filter(pk=fiscal_year.association_id).first()
     fiscal_year = _locked_year(fiscal_year)
-    if closed_on is None:
-        raise ServiceError("Ange datum för styrelsens beslut.", field="closed_on")
-    if closed_on.year <= fiscal_year.year:
+    paragraph = _check_decision(
+        decided_on=closed_on,
+        paragraph=paragraph,
+        field="closed_on",
+        what="styrelsens beslut om årsredovisningen",
+    )
+    if closed_on <= datetime.date(fiscal_year.year, 12, 31):
         raise ServiceError(
             f"Årsredovisningen för {fiscal_year.year} beslutas efter årets slut; "
             f"ange ett datum {fiscal_year.year + 1} eller senare.",
@@ -541,12 +637,15 @@ def fiscal_year_close(
         raise ServiceError(
             "Året kan inte stängas förrän bokslutet går ihop: " + " ".join(statements.findings)
         )
+    _refuse_unconfirmed(
+        annual_report_checklist(fiscal_year.association, fiscal_year.year), confirmed
+    )
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = closed_on
-    fiscal_year.closed_paragraph = paragraph.strip()
-    return save_recorded(
-        fiscal_year, association_id=fiscal_year.association_id, by=by, before=before
-    )
+    fiscal_year.closed_paragraph = paragraph
+    save_recorded(fiscal_year, association_id=fiscal_year.association_id, by=by, before=before)
+    freeze_decision(association=fiscal_year.association, fiscal_year=fiscal_year, by=by)
+    return fiscal_year
 
 
 @transaction.atomic
@@ -559,6 +658,15 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
     fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
     if not fiscal_year.is_closed:
         raise ServiceError(f"Räkenskapsåret {fiscal_year.year} är inte stängt.")
+    from reporting.models import DecidedDocument
+
+    # The annual report decided at the closing stays stored, marked as replaced by the
+    # next closing; recorded in this change's entry.
+    superseded = []
+    for record in DecidedDocument.objects.filter(fiscal_year=fiscal_year, superseded=False):
+        record.superseded = True
+        record.save(update_fields=["superseded"])
+        superseded.append(record.sha256)
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = None
     fiscal_year.closed_paragraph = ""
@@ -567,7 +675,7 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
         association_id=fiscal_year.association_id,
         by=by,
         before=before,
-        note={"reopen_reason": reason.strip()},
+        note={"reopen_reason": reason.strip(), "superseded": superseded},
     )
 
 
@@ -587,13 +695,4 @@ def budget_equity_estimate_set(
     budget.equity_estimate = amount
     if snapshot(budget) == before:
         return budget
-    budget.save()
-    audit(
-        association_id=budget.association_id,
-        user=by,
-        action=AuditEntry.UPDATE,
-        obj=budget,
-        before=before,
-        after=snapshot(budget),
-    )
-    return budget
+    return save_recorded(budget, association_id=budget.association_id, by=by, before=before)

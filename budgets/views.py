@@ -222,27 +222,70 @@ def _apply(grid, changes, user) -> None:
             )
 
 
-@association_view(EDIT, methods=("POST",))
+@association_view(EDIT)
 def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
+    """The board's decision of the latest version: checklist, then date and paragraph."""
+    from reporting.decision_views import decision_page
+    from reporting.decisions import plan_checklist
+
     budget = _budget(request, year)
     version = budget.versions.order_by("-number").first()
-    try:
-        decided_on = datetime.date.fromisoformat(request.POST.get("decided_on", ""))
-    except ValueError:
-        messages.error(request, "Ange beslutsdatum som ÅÅÅÅ-MM-DD, till exempel 2024-11-24.")
-        return redirect(_url("budget_detail", request, year=year))
-    try:
+    back = _url("budget_detail", request, year=year)
+    crumbs = [("Budget", _url("index", request)), (f"Budget {year}", back), ("Beslut", None)]
+    if version.is_decided:
+        return decision_page(
+            request,
+            title=f"Besluta budget {year}",
+            done=(
+                f"Version {version.number} beslutades av styrelsen {version.decided_on}, "
+                f"{version.paragraph}. Gör en revidering för att ändra budgeten; den beslutade "
+                "versionen ligger kvar som den är."
+            ),
+            back=back,
+            breadcrumbs=crumbs,
+            nav_section="budgets",
+            intro="",
+            checklist=None,
+            previews=[],
+            submit="",
+            decide=None,
+        )
+    plan_url = reverse(
+        "reporting:document_verksamhetsplan",
+        kwargs={"slug": request.association.slug, "year": year},
+    )
+
+    def decide(data: dict) -> str:
         services.budget_decide(
             budget_version=version,
-            decided_on=decided_on,
-            paragraph=request.POST.get("paragraph", "").strip()[:50],
+            decided_on=data["decided_on"],
+            paragraph=data["paragraph"],
+            confirmed=bool(data.get("confirm")),
             by=request.user,
         )
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"Version {version.number} av budget {year} är beslutad.")
-    return redirect(_url("budget_detail", request, year=year))
+        return (
+            f"Version {version.number} av budget {year} är beslutad; verksamhetsplanen är "
+            "sparad som beslutad PDF."
+        )
+
+    return decision_page(
+        request,
+        title=f"Besluta budget {year}, version {version.number}",
+        intro=(
+            f"Registrera styrelsens beslut om verksamhetsplan och budget {year} "
+            f"(version {version.number})."
+        ),
+        checklist=plan_checklist(request.association, version),
+        previews=[
+            ("Verksamhetsplanen (utkast)", f"{plan_url}?version={version.number}"),
+            ("som PDF", f"{plan_url}pdf/?version={version.number}"),
+        ],
+        submit=f"Registrera beslutet om version {version.number}",
+        decide=decide,
+        back=back,
+        breadcrumbs=crumbs,
+        nav_section="budgets",
+    )
 
 
 @association_view(EDIT, methods=("POST",))

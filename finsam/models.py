@@ -23,11 +23,15 @@ class AuditEntry(models.Model):
     object_type = models.CharField("objekttyp", max_length=100)
     object_id = models.CharField("objekt-id", max_length=40)
     object_repr = models.CharField("objekt", max_length=300)
+    year = models.PositiveIntegerField(
+        "år", null=True, blank=True, db_index=True, help_text="Året ändringen gäller."
+    )
     before = models.JSONField("före", null=True, blank=True)
     after = models.JSONField("efter", null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["association", "object_type", "object_id"])]
         verbose_name = "ändringslogg"
         verbose_name_plural = "ändringslogg"
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from finsam.models import AuditEntry
 
@@ -50,6 +51,10 @@ def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str
         if isinstance(field, models.BinaryField):
             # A file is recorded by its SHA-256, not its bytes.
             value = hashlib.sha256(bytes(value or b"")).hexdigest()
+        elif isinstance(field, models.JSONField) and value is not None:
+            text = json.dumps(value, sort_keys=True, default=str)
+            if len(text) > 2000:  # a document snapshot: recorded by its hash
+                value = "sha256:" + hashlib.sha256(text.encode()).hexdigest()
         elif isinstance(field, models.DecimalField) and isinstance(value, Decimal):
             # As stored, so that before and after compare alike.
             value = value.quantize(Decimal(1).scaleb(-field.decimal_places))
@@ -75,19 +80,40 @@ def audit(
     obj: models.Model,
     before: dict | None,
     after: dict | None,
-) -> None:
+) -> AuditEntry | None:
+    """The one place an audit entry is written: who, when, the object in the
+    association's words, the year it concerns, before and after."""
+    from finsam.audit import describe, year_of
+
     if action == AuditEntry.UPDATE and before == after:
-        return
-    AuditEntry.objects.create(
+        return None
+    return AuditEntry.objects.create(
         association_id=association_id,
         user=user if getattr(user, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label,
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_repr=describe(obj),
+        year=year_of(obj),
         before=before,
         after=after,
     )
+
+
+def _save(obj: models.Model, creating: bool) -> None:
+    """Save; a row somebody else created a moment ago is a Swedish refusal, not a 500."""
+    if not creating:
+        obj.save()
+        return
+    try:
+        with transaction.atomic():
+            obj.save()
+    except IntegrityError as exc:
+        name = str(obj._meta.verbose_name)
+        raise ServiceError(
+            f"Det finns redan en {name} med samma uppgifter (någon annan kan just ha "
+            "sparat den). Läs in sidan igen; ingenting är sparat."
+        ) from exc
 
 
 def save_audited(
@@ -102,7 +128,7 @@ def save_audited(
     creating = obj.pk is None
     if not creating and hasattr(obj, "version"):
         obj.version += 1
-    obj.save()
+    _save(obj, creating)
     audit(
         association_id=association_id,
         user=by,
@@ -127,7 +153,7 @@ def save_recorded(
     creating = obj.pk is None
     if not creating and hasattr(obj, "version"):
         obj.version += 1
-    obj.save()
+    _save(obj, creating)
     after = snapshot(obj)
     if note:
         after.update(note)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
-from reporting import documents, services
+from reporting import decisions, documents, services
 from reporting import render as rendering
 from reporting.models import AR, VP, DecidedDocument, NarrativeSection
 
@@ -40,17 +40,54 @@ def _last_month(request: HttpRequest, year: int) -> int:
     return max(months, default=12)
 
 
+def _draft_version(request: HttpRequest, year: int) -> BudgetVersion | None:
+    """The budget version asked for with ?version=N (a draft to preview), if any."""
+    number = request.GET.get("version", "")
+    if not number.isdigit():
+        return None
+    return (
+        BudgetVersion.objects.filter(
+            budget__association=request.association, budget__year=year, number=int(number)
+        )
+        .select_related("budget")
+        .first()
+    )
+
+
+def _decided(request: HttpRequest, kind: str, year: int) -> DecidedDocument | None:
+    """The decision in force for a plan or annual report, unless a draft is asked for."""
+    document = KINDS[kind][1]
+    if document is None:
+        return None
+    if document == VP:
+        draft = _draft_version(request, year)
+        if draft is not None and not draft.is_decided:
+            return None
+        if draft is not None:
+            return DecidedDocument.objects.filter(budget_version=draft).defer("pdf").first()
+    return decisions.current_decided(request.association, document, year)
+
+
 def _build(request: HttpRequest, kind: str, year: int) -> documents.Document:
+    """The document as shown: from its decision's snapshot when decided, else live."""
     association = request.association
     if kind == "arsredovisning":
         return documents.annual_report(association, year)
     if kind == "verksamhetsplan":
-        return documents.plan(association, year)
+        return documents.plan(association, year, version=_draft_version(request, year))
     if kind == "bokslut":
         return documents.statements(association, year)
     month = request.GET.get("manad", "")
     month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else _last_month(request, year)
     return documents.follow_up(association, year, month)
+
+
+def _document(request: HttpRequest, kind: str, year: int):
+    """(document, its decision record or None)."""
+    stored = _decided(request, kind, year)
+    if stored is not None and stored.snapshot is not None:
+        return decisions.frozen_document(stored), stored
+    return _build(request, kind, year), stored
 
 
 @association_view(READ)
@@ -85,20 +122,23 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _newer_draft(request: HttpRequest, kind: str, year: int, doc) -> BudgetVersion | None:
+    if kind != "verksamhetsplan":
+        return None
+    latest = (
+        BudgetVersion.objects.filter(budget__association=request.association, budget__year=year)
+        .order_by("-number")
+        .first()
+    )
+    return latest if latest is not None and not latest.is_decided and doc.is_decided else None
+
+
 def _document_page(kind: str):
     @association_view(READ)
     def view(request: HttpRequest, year: int) -> HttpResponse:
-        doc = _build(request, kind, year)
-        stored = None
-        if KINDS[kind][1] and kind in ("arsredovisning", "verksamhetsplan") and doc.is_decided:
-            stored = (
-                DecidedDocument.objects.filter(
-                    association=request.association, document=KINDS[kind][1], year=year
-                )
-                .defer("pdf")
-                .order_by("-created_at")
-                .first()
-            )
+        doc, stored = _document(request, kind, year)
+        query = f"?version={request.GET['version']}" if "version" in request.GET else ""
+        draft = _newer_draft(request, kind, year, doc)
         return render(
             request,
             "reporting/document.html",
@@ -106,14 +146,16 @@ def _document_page(kind: str):
                 "doc": doc,
                 "kind": kind,
                 "formats": [
-                    (f, label, _url(f"document_{kind}_{f}", request, year=year))
+                    (f, label, _url(f"document_{kind}_{f}", request, year=year) + query)
                     for f, label in FORMATS.items()
                 ],
                 "stored": stored,
+                "draft": draft,
+                "page_url": _url(f"document_{kind}", request, year=year),
                 "texts_url": _url(f"texts_{kind}", request, year=year)
                 if kind in ("arsredovisning", "verksamhetsplan") and can_edit(request.role)
                 else None,
-                "logo_uri": rendering.logo_uri(request.association),
+                "logo_uri": rendering.document_logo(doc),
                 "nav_section": "documents",
                 "breadcrumbs": [("Dokument", _url("documents", request)), (doc.title, None)],
             },
@@ -127,34 +169,33 @@ def _document_download(kind: str, fmt: str):
     @association_view(DOWNLOAD, methods=["GET", "HEAD"])
     def view(request: HttpRequest, year: int) -> HttpResponse:
         name = f"{request.association.slug}-{kind}-{year}"
+        doc, stored = _document(request, kind, year)
         if fmt == "xlsx":
-            doc = _build(request, kind, year)
             response = HttpResponse(
                 rendering.xlsx_bytes(doc),
                 content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             )
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
             return response
-        document = KINDS[kind][1]
-        if fmt in ("pdf", "pdf-a") and kind in ("arsredovisning", "verksamhetsplan"):
-            stored = services.decided_pdf(
-                association=request.association, document=document, year=year, by=request.user
-            )
-            if stored is not None:
-                response = HttpResponse(bytes(stored.pdf), content_type="application/pdf")
-                response["Content-Disposition"] = f'attachment; filename="{name}-beslutad.pdf"'
-                response["X-Content-SHA256"] = stored.sha256
-                return response
-        doc = _build(request, kind, year)
+        if fmt in ("pdf", "pdf-a") and stored is not None:
+            return _stored_pdf(stored, name)
         suffix = {"pdf": "", "pdf-a": "-pdfa", "pdf-ua": "-pdfua"}[fmt]
         pdf = rendering.pdf_bytes(doc, rendering.VARIANTS[fmt])
         response = HttpResponse(pdf, content_type="application/pdf")
-        status = "" if doc.is_decided else "-utkast"
+        status = "-beslutad" if doc.is_decided else "-utkast"
         response["Content-Disposition"] = f'attachment; filename="{name}{status}{suffix}.pdf"'
         return response
 
     view.__name__ = f"document_{kind}_{fmt}"
     return view
+
+
+def _stored_pdf(stored: DecidedDocument, name: str) -> HttpResponse:
+    pdf = DecidedDocument.objects.values_list("pdf", flat=True).get(pk=stored.pk)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-beslutad.pdf"'
+    response["X-Content-SHA256"] = stored.sha256
+    return response
 
 
 document_views = {kind: _document_page(kind) for kind in KINDS}
@@ -260,36 +301,37 @@ text_views = {kind: _texts(kind) for kind in ("arsredovisning", "verksamhetsplan
 
 @association_view(DOWNLOAD)
 def auditors(request: HttpRequest) -> HttpResponse:
-    """Every decided document of the association, for download, with its hash."""
-    association = request.association
-    stored = list(DecidedDocument.objects.filter(association=association).defer("pdf"))
-    have = {(d.document, d.year) for d in stored}
-    pending = []
-    for fy in FiscalYear.objects.filter(association=association, closed_on__isnull=False):
-        if (AR, fy.year) not in have:
-            pending.append(("arsredovisning", f"Årsredovisning {fy.year}", fy.year, fy.closed_on))
-    for v in BudgetVersion.objects.filter(
-        budget__association=association, status=BudgetVersion.DECIDED
-    ).select_related("budget"):
-        if (VP, v.budget.year) not in have:
-            pending.append(
-                (
-                    "verksamhetsplan",
-                    f"Verksamhetsplan och budget {v.budget.year}",
-                    v.budget.year,
-                    v.decided_on,
-                )
-            )
+    """Every decided document once per decision, with its date, paragraph and hash."""
+    stored = list(
+        DecidedDocument.objects.filter(association=request.association)
+        .defer("pdf", "snapshot")
+        .select_related("budget_version")
+        .order_by("-year", "document", "-created_at", "-id")
+    )
     return render(
         request,
         "reporting/auditors.html",
         {
             "stored": stored,
-            "pending": sorted(set(pending), key=lambda p: (-p[2], p[0])),
             "nav_section": "auditors",
             "breadcrumbs": [("Revision", None)],
         },
     )
+
+
+@association_view(DOWNLOAD, methods=["GET", "HEAD"])
+def decided_download(request: HttpRequest, decideddocument_id: int) -> HttpResponse:
+    """One stored decided PDF, byte for byte as made at the decision."""
+    stored = get_object_or_404(
+        DecidedDocument.objects.defer("pdf", "snapshot"),
+        pk=decideddocument_id,
+        association=request.association,
+    )
+    kind = "arsredovisning" if stored.document == AR else "verksamhetsplan"
+    name = f"{request.association.slug}-{kind}-{stored.year}"
+    if stored.budget_version_id:
+        name += f"-version-{stored.budget_version.number}"
+    return _stored_pdf(stored, name)
 
 
 class LogoForm(forms.Form):

@@ -906,12 +906,13 @@ def _decided_version(association: Association, year: int) -> BudgetVersion | Non
 # --- the plan -----------------------------------------------------------------------
 
 
-def plan(association: Association, year: int) -> Document:
-    """Verksamhetsplan och budget N (seeds 000, 001, 003)."""
+def plan(association: Association, year: int, version: BudgetVersion | None = None) -> Document:
+    """Verksamhetsplan och budget N (seeds 000, 001, 003): of `version` (a draft to
+    preview), else of the latest decided version, else of the current draft."""
     texts = _narratives(association, VP, year)
     people = _people(association, year)
     budget = Budget.objects.filter(association=association, year=year).first()
-    version = _decided_version(association, year)
+    version = version or _decided_version(association, year)
     sections = [
         Section(
             "inledning",
@@ -956,7 +957,7 @@ def plan(association: Association, year: int) -> Document:
     )
     budget_blocks = []
     if budget is not None:
-        comp = comparison(budget=budget)
+        comp = comparison(budget=budget, version=version)
         rows = []
         for group in comp.groups:
             rows.append(Row(group.label.upper(), [""] * 6, True))
@@ -1009,8 +1010,8 @@ def plan(association: Association, year: int) -> Document:
         association=association,
         year=year,
         sections=sections,
-        decided_on=version.decided_on if version else None,
-        paragraph=version.paragraph if version else "",
+        decided_on=version.decided_on if version and version.is_decided else None,
+        paragraph=version.paragraph if version and version.is_decided else "",
     )
 
 

@@ -56,7 +56,10 @@ class Logo(models.Model):
 
 
 class DecidedDocument(models.Model):
-    """The PDF of a decided document, generated once; later downloads serve these bytes."""
+    """A decided document frozen at its decision: the document's whole structure
+    (figures, texts, goals, insatser, organisation) and its PDF/A, made in the
+    decision's own transaction. Later downloads serve these bytes; the decided page
+    and workbook are rendered from the snapshot, never from live rows."""
 
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="decided_documents"
@@ -67,6 +70,28 @@ class DecidedDocument(models.Model):
         "beslut",
         max_length=100,
         help_text="Vilket beslut: budgetversionen eller bokslutets datum.",
+    )
+    budget_version = models.OneToOneField(
+        "budgets.BudgetVersion",
+        verbose_name="budgetversion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_document",
+    )
+    fiscal_year = models.ForeignKey(
+        "budgets.FiscalYear",
+        verbose_name="räkenskapsår",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decided_documents",
+    )
+    snapshot = models.JSONField("dokumentet vid beslutet", null=True, blank=True)
+    superseded = models.BooleanField(
+        "ersatt",
+        default=False,
+        help_text="Året öppnades igen efter beslutet; en senare stängning gäller.",
     )
     pdf = models.BinaryField("PDF")
     sha256 = models.CharField("SHA-256", max_length=64)
@@ -82,15 +107,16 @@ class DecidedDocument(models.Model):
     )
 
     class Meta:
-        ordering = ["-year", "document"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["association", "document", "year", "decision"],
-                name="one_pdf_per_decision",
-            )
-        ]
+        ordering = ["-year", "document", "-created_at", "-id"]
         verbose_name = "beslutat dokument"
         verbose_name_plural = "beslutade dokument"
 
     def __str__(self) -> str:
         return f"{self.get_document_display()} {self.year} ({self.association})"
+
+    @property
+    def audit_label(self) -> str:
+        what = f"{self.get_document_display()} {self.year}"
+        if self.budget_version_id:
+            what += f", budget version {self.budget_version.number}"
+        return f"Beslutat dokument: {what}, beslut {self.decided_on} {self.paragraph}".strip()

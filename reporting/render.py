@@ -4,6 +4,9 @@ and XLSX, all from the same `Document` structure."""
 from __future__ import annotations
 
 import base64
+import hashlib
+import threading
+from collections import OrderedDict
 from decimal import Decimal
 
 from django.conf import settings
@@ -25,10 +28,24 @@ def logo_uri(association) -> str:
     return f"data:{logo.content_type};base64,{data}"
 
 
+def document_logo(doc: Document) -> str:
+    """The logo as it was at the decision for a frozen document, else the current one."""
+    frozen = getattr(doc, "frozen_logo_uri", None)
+    return frozen if frozen is not None else logo_uri(doc.association)
+
+
 def print_html(doc: Document) -> str:
     return render_to_string(
-        "reporting/document_print.html", {"doc": doc, "logo_uri": logo_uri(doc.association)}
+        "reporting/document_print.html", {"doc": doc, "logo_uri": document_logo(doc)}
     )
+
+
+# The last few renderings, by the exact HTML, stylesheet and variant they were made
+# from: rendering is a pure function of these, so an unchanged document is not
+# rendered twice by one process (the demo and the tests render the same ones often).
+_RENDERED: OrderedDict[str, bytes] = OrderedDict()
+_RENDERED_LOCK = threading.Lock()
+_RENDERED_MAX = 16
 
 
 def pdf_bytes(doc: Document, variant: str | None = None) -> bytes:
@@ -36,13 +53,28 @@ def pdf_bytes(doc: Document, variant: str | None = None) -> bytes:
     pdf_variant ("pdf/a-2b" for the archive, "pdf/ua-1" for screen readers)."""
     from weasyprint import CSS, HTML
 
-    html = HTML(string=print_html(doc), base_url=str(settings.BASE_DIR))
-    return html.write_pdf(
+    source = print_html(doc)
+    identifier = f"{doc.association.slug}-{doc.slug}-{doc.year}"
+    key = hashlib.sha256(
+        "\0".join(
+            [source, PRINT_CSS.read_text(encoding="utf-8"), str(variant), identifier]
+        ).encode()
+    ).hexdigest()
+    with _RENDERED_LOCK:
+        if key in _RENDERED:
+            _RENDERED.move_to_end(key)
+            return _RENDERED[key]
+    pdf = HTML(string=source, base_url=str(settings.BASE_DIR)).write_pdf(
         stylesheets=[CSS(filename=str(PRINT_CSS))],
         pdf_variant=variant,
-        pdf_identifier=f"{doc.association.slug}-{doc.slug}-{doc.year}".encode(),
+        pdf_identifier=identifier.encode(),
         custom_metadata=True,
     )
+    with _RENDERED_LOCK:
+        _RENDERED[key] = pdf
+        while len(_RENDERED) > _RENDERED_MAX:
+            _RENDERED.popitem(last=False)
+    return pdf
 
 
 def xlsx_bytes(doc: Document) -> bytes:

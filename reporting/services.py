@@ -3,17 +3,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from budgets.models import BudgetVersion, FiscalYear
 from finsam.services import ServiceError, StaleEdit, save_recorded, snapshot
 from members.models import Association
-from reporting import documents, render
-from reporting.models import AR, VP, DecidedDocument, Logo, NarrativeSection
+from reporting import documents
+from reporting.models import AR, VP, Logo, NarrativeSection
 
 MAX_LOGO_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
@@ -132,42 +131,3 @@ def logo_save(*, association: Association, content: bytes, by: Any = None) -> Lo
     logo.content = content
     logo.content_type = LOGO_FORMATS[kind]
     return save_recorded(logo, association_id=association.id, by=by, before=before)
-
-
-def _decision(doc: documents.Document) -> str:
-    return f"{doc.decided_on}{' ' + doc.paragraph if doc.paragraph else ''}"
-
-
-def decided_pdf(
-    *, association: Association, document: str, year: int, by: Any = None
-) -> DecidedDocument | None:
-    """The stored PDF (PDF/A-2b) of a decided document, generated on the first call
-    after the decision; None while the document is not decided."""
-    build = documents.annual_report if document == AR else documents.plan
-    doc = build(association, year)
-    if not doc.is_decided:
-        return None
-    decision = _decision(doc)
-    found = DecidedDocument.objects.filter(
-        association=association, document=document, year=year, decision=decision
-    ).first()
-    if found is not None:
-        return found
-    pdf = render.pdf_bytes(doc, "pdf/a-2b")
-    try:
-        with transaction.atomic():
-            return DecidedDocument.objects.create(
-                association=association,
-                document=document,
-                year=year,
-                decision=decision,
-                pdf=pdf,
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                decided_on=doc.decided_on,
-                paragraph=doc.paragraph,
-                created_by=by if getattr(by, "is_authenticated", False) else None,
-            )
-    except IntegrityError:  # another request stored it first: serve that one
-        return DecidedDocument.objects.get(
-            association=association, document=document, year=year, decision=decision
-        )

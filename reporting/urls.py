@@ -21,6 +21,11 @@ urlpatterns += [
     path("dokument/", document_views.index, name="documents"),
     path("dokument/logotyp/", document_views.logo, name="logo"),
     path("revision/", document_views.auditors, name="auditors"),
+    path(
+        "revision/<int:decideddocument_id>/pdf/",
+        document_views.decided_download,
+        name="decided_pdf",
+    ),
 ]
 for _kind, _view in document_views.document_views.items():
     urlpatterns.append(path(f"dokument/{_kind}/<int:year>/", _view, name=f"document_{_kind}"))

@@ -53,11 +53,6 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class CloseForm(forms.Form):
-    closed_on = forms.DateField(label="Styrelsens beslut om årsredovisningen, datum")
-    paragraph = forms.CharField(label="Protokollsparagraf", max_length=50, required=False)
-
-
 class ReopenForm(forms.Form):
     reason = forms.CharField(label="Varför öppnas året?", max_length=500)
 
@@ -162,7 +157,6 @@ def statements(request: HttpRequest, year: int) -> HttpResponse:
             "distribution": distribution,
             "year": year,
             "overview": five_year_overview(association=request.association, year=year),
-            "close_form": CloseForm(),
             "reopen_form": ReopenForm(),
             "can_edit": can_edit(request.role),
             "is_superuser": request.user.is_superuser,
@@ -310,27 +304,64 @@ def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-@association_view(EDIT, methods=["POST"])
+@association_view(EDIT)
 def close_year(request: HttpRequest, year: int) -> HttpResponse:
-    form = CloseForm(request.POST)
+    """The board's decision of the annual report: checklist, then date and paragraph."""
+    from reporting.decision_views import decision_page
+    from reporting.decisions import annual_report_checklist
+
     fiscal_year = _fiscal_year(request, year)
-    if fiscal_year is None:
-        messages.error(request, f"Det finns inget bokslut för {year} att stänga.")
-    elif not form.is_valid():
-        messages.error(request, "Ange ett giltigt beslutsdatum (ÅÅÅÅ-MM-DD).")
-    else:
-        try:
-            services.fiscal_year_close(
-                fiscal_year=fiscal_year,
-                closed_on=form.cleaned_data["closed_on"],
-                paragraph=form.cleaned_data["paragraph"],
-                by=request.user,
-            )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, f"Räkenskapsåret {year} är stängt.")
-    return redirect(_url("statements", request, year=year))
+    back = _url("statements", request, year=year)
+    if fiscal_year is None or fiscal_year.is_closed:
+        return decision_page(
+            request,
+            title=f"Stäng räkenskapsåret {year}",
+            done=(
+                f"Räkenskapsåret {year} stängdes {fiscal_year.closed_on}, "
+                f"{fiscal_year.closed_paragraph}."
+                if fiscal_year
+                else f"Det finns inget bokslut för {year} att stänga."
+            ),
+            back=back,
+            breadcrumbs=_crumbs(request, year, "Stäng året"),
+            nav_section="reporting",
+            intro="",
+            checklist=None,
+            previews=[],
+            submit="",
+            decide=None,
+        )
+    report_url = reverse(
+        "reporting:document_arsredovisning",
+        kwargs={"slug": request.association.slug, "year": year},
+    )
+
+    def decide(data: dict) -> str:
+        services.fiscal_year_close(
+            fiscal_year=fiscal_year,
+            closed_on=data["decided_on"],
+            paragraph=data["paragraph"],
+            confirmed=bool(data.get("confirm")),
+            by=request.user,
+        )
+        return f"Räkenskapsåret {year} är stängt; årsredovisningen är sparad som beslutad PDF."
+
+    return decision_page(
+        request,
+        title=f"Stäng räkenskapsåret {year}",
+        intro=(
+            f"När styrelsen har beslutat om årsredovisningen för {year} stängs året: därefter "
+            "kan inga siffror för året ändras, varken här, i administrationen eller genom en "
+            "import."
+        ),
+        checklist=annual_report_checklist(request.association, year),
+        previews=[("Årsredovisningen (utkast)", report_url), ("som PDF", f"{report_url}pdf/")],
+        submit=f"Stäng {year}",
+        decide=decide,
+        back=back,
+        breadcrumbs=_crumbs(request, year, "Stäng året"),
+        nav_section="reporting",
+    )
 
 
 @association_view(READ, methods=["POST"])

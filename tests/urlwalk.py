@@ -25,6 +25,26 @@ EXEMPT_PREFIXES = ("admin/",)
 KWARG_MODELS: dict[str, str] = {}
 
 
+def load_walk_demo() -> None:
+    """The demo data, plus a decided plan of the walked association, so that every
+    URL keyword has a row to sample (the demo decides no Västmanland budget)."""
+    import datetime
+
+    from django.core.management import call_command
+
+    from budgets.models import BudgetVersion
+    from tests.decisions import decide
+
+    call_command("load_demo", verbosity=0)
+    version = (
+        BudgetVersion.objects.filter(budget__association__slug=SLUG, budget__year=YEAR)
+        .order_by("-number")
+        .first()
+    )
+    if version is not None and not version.is_decided:
+        decide(version, datetime.date(YEAR - 1, 11, 28), "§ 1 (testdata)")
+
+
 def walk(resolver: URLResolver, prefix: str = ""):
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):

@@ -18,6 +18,7 @@ from budgets.selectors import budget_grid, insats_money
 from finsam.services import ServiceError, StaleEdit
 from insatser.models import Insats
 from members.models import Association
+from tests.decisions import decide
 
 
 def url(name: str, **kwargs) -> str:
@@ -53,17 +54,13 @@ def test_a_decided_version_refuses_every_change(draft, kansli_client):
     services.budget_amount_set(
         budget_version=version, line=line, offset=0, amount=Decimal(100), expected_version=0
     )
-    services.budget_decide(
-        budget_version=version, decided_on=datetime.date(2024, 11, 20), paragraph="§ 12"
-    )
+    decide(version, datetime.date(2024, 11, 20))
     with pytest.raises(ServiceError, match="beslutad"):
         services.budget_amount_set(
             budget_version=version, line=line, offset=0, amount=Decimal(200), expected_version=1
         )
     with pytest.raises(ServiceError, match="beslutad"):
-        services.budget_decide(
-            budget_version=version, decided_on=datetime.date(2024, 11, 21), paragraph=""
-        )
+        decide(version, datetime.date(2024, 11, 21))
     response = kansli_client.post(
         url("cell_save", year=2025),
         {"line": line.pk, "offset": 0, f"cell-{line.pk}-0": "300", "cell_version": 1},

@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from budgets import services
 from budgets.models import Budget, BudgetAmount, BudgetLine
+from tests.decisions import decide
 
 
 def url(name: str, slug: str = "testbygden", **kwargs) -> str:
@@ -133,9 +134,7 @@ def test_each_rejected_row_is_listed_with_its_reason(kansli_client, draft):
     page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
     assert "bokstäver" in page and "Okänd budgetpost." in page
     assert 'name="payload"' not in page
-    services.budget_decide(
-        budget_version=version, decided_on=datetime.date(2024, 11, 1), paragraph=""
-    )
+    decide(version, datetime.date(2024, 11, 1))
     decided = _xlsx([["Budgetpost", "Budget 2025"], ["Styrelse", 1]])
     page = kansli_client.post(url("budget_import", year=2025), {"file": decided}).content.decode()
     assert "Versionen är beslutad" in page

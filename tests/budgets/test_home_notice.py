@@ -5,6 +5,7 @@ from django.apps import apps
 
 from budgets import services
 from budgets.models import BudgetLine
+from tests.decisions import decide
 
 
 def test_it_warns_in_november_until_next_years_budget_is_decided(association, kansli_client):
@@ -24,7 +25,5 @@ def test_it_warns_in_november_until_next_years_budget_is_decided(association, ka
     services.budget_amount_set(
         budget_version=version, line=line, offset=0, amount=Decimal(1), expected_version=0
     )
-    services.budget_decide(
-        budget_version=version, decided_on=datetime.date(2026, 11, 25), paragraph="§ 3"
-    )
+    decide(version, datetime.date(2026, 11, 25), "§ 3")
     assert config.home_notices(None, [association], datetime.date(2026, 12, 2)) == []

@@ -29,6 +29,7 @@ from finsam.models import AuditEntry
 from finsam.services import ServiceError
 from insatser.models import Insats
 from insatser.services import insats_save
+from tests.decisions import close
 
 HEADER = """\
 #FLAGGA 0
@@ -385,9 +386,7 @@ def closed(association, chart):
     previous_year_balances(association)
     apply(association, sie_text())
     fiscal_year = FiscalYear.objects.get(association=association, year=2024)
-    fiscal_year = services.fiscal_year_close(
-        fiscal_year=fiscal_year, closed_on=datetime.date(2025, 3, 20), paragraph=" § 7 "
-    )
+    fiscal_year = close(fiscal_year, datetime.date(2025, 3, 20), " § 7 ")
     assert fiscal_year.is_closed and fiscal_year.closed_paragraph == "§ 7"
     return fiscal_year
 
@@ -476,17 +475,13 @@ def test_closing_refuses_unbalanced_statements_and_a_date_within_the_year(associ
     apply(association, sie_text())
     fiscal_year = FiscalYear.objects.get(association=association, year=2024)
     with pytest.raises(ServiceError, match="efter årets slut"):
-        services.fiscal_year_close(
-            fiscal_year=fiscal_year, closed_on=datetime.date(2024, 12, 31), paragraph="§ 7"
-        )
+        close(fiscal_year, datetime.date(2024, 12, 31))
     services.balance_line_save(
         fiscal_year=fiscal_year,
         data={"item": BalanceLine.CASH, "label": "Kassa", "amount": D(100)},
     )
     with pytest.raises(ServiceError, match="balanserar inte"):
-        services.fiscal_year_close(
-            fiscal_year=fiscal_year, closed_on=datetime.date(2025, 3, 20), paragraph="§ 7"
-        )
+        close(fiscal_year, datetime.date(2025, 3, 20))
     fiscal_year.refresh_from_db()
     assert not fiscal_year.is_closed
 

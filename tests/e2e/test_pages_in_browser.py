@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from finsam import tenancy
 from members.models import Association, UserRole
-from tests.urlwalk import SLUG, build, project_routes
+from tests.urlwalk import SLUG, build, load_walk_demo, project_routes
 
 pytestmark = pytest.mark.e2e
 
@@ -58,7 +57,7 @@ def _scan(page, url: str) -> list[str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_every_page_meets_wcag_21_aa_with_a_clean_console(live_server, browser):
-    call_command("load_demo", verbosity=0)
+    load_walk_demo()
     user = get_user_model().objects.create_user(username="e2e", password="e2e-lösenord-1")
     UserRole.objects.create(
         user=user, association=Association.objects.get(slug=SLUG), role=UserRole.KANSLI

@@ -12,12 +12,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 
 from finsam import tenancy
 from members.models import Association, UserRole
-from tests.urlwalk import OTHER_SLUG, SLUG, YEAR, build, project_routes, sample_pk
+from tests.urlwalk import OTHER_SLUG, SLUG, YEAR, build, load_walk_demo, project_routes, sample_pk
 
 PERSONAS = ["anonymous", "outsider", "kansli", "styrelse", "revisor", "superuser"]
 
@@ -39,7 +38,7 @@ def _expected(access: str, methods: set[str], persona: str) -> int:
 
 @pytest.fixture
 def personas(db) -> dict[str, Client]:
-    call_command("load_demo", verbosity=0)
+    load_walk_demo()
     association = Association.objects.get(slug=SLUG)
     other = Association.objects.get(slug=OTHER_SLUG)
     User = get_user_model()

@@ -19,6 +19,7 @@ from members.models import Association, UserRole
 from reporting import documents, render
 from reporting.models import AR, DecidedDocument
 from reporting.services import narrative_save
+from tests.decisions import close
 
 DOCUMENTS = [
     ("vasteras", "arsredovisning", 2020),
@@ -155,9 +156,7 @@ def test_decided_annual_report_is_the_same_bytes_on_every_download(reader, kansl
     fy = FiscalYear.objects.get(association=vml, year=2024)
     import datetime
 
-    budget_services.fiscal_year_close(
-        fiscal_year=fy, closed_on=datetime.date(2025, 3, 27), paragraph="§ 12"
-    )
+    close(fy, datetime.date(2025, 3, 27), "§ 12")
     first = reader.get("/vastmanland/dokument/arsredovisning/2024/pdf/")
     second = reader.get("/vastmanland/dokument/arsredovisning/2024/pdf/")
     assert first.content == second.content

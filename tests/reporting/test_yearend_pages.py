@@ -94,8 +94,11 @@ def test_upload_preview_apply_in_the_browser(demo, kansli):
 
 
 def test_closing_a_year_in_the_browser_then_nothing_changes(demo, kansli, superuser, client):
+    page = kansli.get("/vasteras/bokslut/2020/stang/").content.decode()
+    assert "Kontroll före beslutet" in page
     response = kansli.post(
-        "/vasteras/bokslut/2020/stang/", {"closed_on": "2021-03-25", "paragraph": "§ 7"}
+        "/vasteras/bokslut/2020/stang/",
+        {"decided_on": "2021-03-25", "paragraph": "§ 7", "confirm": "on"},
     )
     assert response.status_code == 302
     fy = FiscalYear.objects.get(association=demo, year=2020)
