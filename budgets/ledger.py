@@ -398,7 +398,11 @@ def apply_import(
     by: Any = None,
 ) -> tuple[ImportPlan, LedgerImport | None]:
     """Import the file: outcome, balances and opening equity of its year, all or
-    nothing. Returns the plan and the record (None when the file changed nothing)."""
+    nothing. Returns the plan and the record (None when the file changed nothing).
+
+    Imports of one association queue on its row, so the same file sent twice at once
+    is applied once and the second finds nothing to change."""
+    Association.objects.select_for_update().filter(pk=association.pk).first()
     plan = plan_import(
         association=association, stream=stream, file_name=file_name, expected_year=expected_year
     )

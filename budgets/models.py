@@ -60,6 +60,10 @@ class FiscalYear(models.Model):
         return f"{self.association} {self.year}"
 
     @property
+    def audit_label(self) -> str:
+        return f"Räkenskapsår {self.year}"
+
+    @property
     def is_closed(self) -> bool:
         return self.closed_on is not None
 
@@ -182,6 +186,10 @@ class BudgetLine(models.Model):
         return self.name
 
     @property
+    def audit_label(self) -> str:
+        return f"Budgetpost {self.name}"
+
+    @property
     def is_income(self) -> bool:
         return self.group in self.INCOME_GROUPS
 
@@ -223,6 +231,10 @@ class Budget(models.Model):
     def __str__(self) -> str:
         return f"Budget {self.year}"
 
+    @property
+    def audit_label(self) -> str:
+        return f"Budget {self.year}"
+
 
 class BudgetVersion(models.Model):
     DRAFT = "utkast"
@@ -255,6 +267,14 @@ class BudgetVersion(models.Model):
         return f"{self.budget} version {self.number} ({self.get_status_display().lower()})"
 
     @property
+    def audit_label(self) -> str:
+        return f"Budget {self.budget.year} v{self.number}"
+
+    @property
+    def audit_year(self) -> int:
+        return self.budget.year
+
+    @property
     def is_decided(self) -> bool:
         return self.status == self.DECIDED
 
@@ -283,6 +303,17 @@ class BudgetAmount(models.Model):
     def __str__(self) -> str:
         return f"{self.line} {self.budget_version.budget.year + self.offset}: {self.amount}"
 
+    @property
+    def audit_label(self) -> str:
+        version = self.budget_version
+        year = version.budget.year
+        column = "budget" if self.offset == 0 else "plan"
+        return f"Budget {year} v{version.number}, rad {self.line.name}, {column} {year + self.offset}"
+
+    @property
+    def audit_year(self) -> int:
+        return self.budget_version.budget.year
+
 
 class Forecast(models.Model):
     """A full-year prognos for a line, as of a date; later ones supersede earlier."""
@@ -303,6 +334,10 @@ class Forecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line} {self.year} ({self.made_on})"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Prognos {self.year} per {self.made_on}, rad {self.line.name}"
 
 
 class Actual(ClosedYearGuard):
@@ -327,6 +362,10 @@ class Actual(ClosedYearGuard):
 
     def __str__(self) -> str:
         return f"{self.line} {self.year}-{self.month:02d}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Utfall {self.year}-{self.month:02d}, rad {self.line.name}"
 
     def _closed_years(self) -> models.QuerySet:
         return FiscalYear.objects.filter(association__budget_lines=self.line_id, year=self.year)
@@ -374,6 +413,10 @@ class BalanceLine(ClosedYearGuard):
 
     def __str__(self) -> str:
         return f"{self.fiscal_year.year} {self.get_item_display()}: {self.label}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Bokslut {self.fiscal_year.year}, {self.get_item_display().lower()}: {self.label}"
 
     def _closed_years(self) -> models.QuerySet:
         return FiscalYear.objects.filter(pk=self.fiscal_year_id)

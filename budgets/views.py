@@ -565,13 +565,22 @@ def line_edit(request: HttpRequest, budgetline_id: int) -> HttpResponse:
     )
 
 
-def _amount_rows(request: HttpRequest, lines, current: dict[int, Decimal]):
-    """Per line: typed text, parsed amount or error. Empty means no change."""
+def _amount_rows(request: HttpRequest, lines, current: dict[int, Decimal], tokens: dict[int, str]):
+    """Per line: typed text, parsed amount or error, and the version it was read at
+    (posted back, so a save over somebody else's newer figure is refused). Empty
+    means no change."""
     rows, errors = [], 0
     for line in lines:
         name = f"line-{line.id}"
         typed = request.POST.get(name) if request.method == "POST" else None
-        row = {"line": line, "name": name, "current": current.get(line.id), "typed": typed}
+        token = request.POST.get(f"v-{line.id}") if request.method == "POST" else None
+        row = {
+            "line": line,
+            "name": name,
+            "current": current.get(line.id),
+            "typed": typed,
+            "token": token if token is not None else tokens.get(line.id, "0"),
+        }
         if typed is not None and typed.strip():
             try:
                 row["amount"] = parse_amount(typed)
@@ -580,6 +589,25 @@ def _amount_rows(request: HttpRequest, lines, current: dict[int, Decimal]):
                 errors += 1
         rows.append(row)
     return rows, errors
+
+
+def _save_rows(request: HttpRequest, rows: list[dict], save) -> str | None:
+    """Save every changed row in one transaction; a stale row refuses them all and
+    is marked with what is saved now. Returns a message for the page, or None."""
+    row = None
+    try:
+        with transaction.atomic():
+            for row in rows:
+                if "amount" in row and row["amount"] != row["current"]:
+                    save(row)
+    except StaleEdit as exc:
+        row["error"] = exc.message
+        if exc.current is not None:
+            row["current"] = exc.current.amount
+        return "Någon annan har sparat samma belopp sedan du öppnade sidan; ingenting är sparat."
+    except ServiceError as exc:
+        return exc.message
+    return None
 
 
 def _amounts_page(request, *, title, year, rows, extra, status=200):
@@ -610,13 +638,15 @@ def forecast_edit(request: HttpRequest, year: int) -> HttpResponse:
         if not line.retired
     ]
     latest: dict[int, Decimal] = {}
+    tokens: dict[int, str] = {}
     from budgets.models import Forecast
 
     for f in Forecast.objects.filter(line__association=request.association, year=year).order_by(
         "made_on", "id"
     ):
         latest[f.line_id] = f.amount
-    rows, errors = _amount_rows(request, lines, latest)
+        tokens[f.line_id] = services.forecast_token(f)
+    rows, errors = _amount_rows(request, lines, latest, tokens)
     made_on_text = request.POST.get("made_on", datetime.date.today().isoformat())
     date_error = None
     if request.method == "POST":
@@ -626,22 +656,23 @@ def forecast_edit(request: HttpRequest, year: int) -> HttpResponse:
             date_error = "Ange prognosdatum som ÅÅÅÅ-MM-DD."
             errors += 1
         if not errors:
-            try:
-                with transaction.atomic():
-                    for row in rows:
-                        if "amount" in row and row["amount"] != row["current"]:
-                            services.forecast_set(
-                                line=row["line"],
-                                year=year,
-                                made_on=made_on,
-                                amount=row["amount"],
-                                by=request.user,
-                            )
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-            else:
+            problem = _save_rows(
+                request,
+                rows,
+                lambda row: services.forecast_set(
+                    line=row["line"],
+                    year=year,
+                    made_on=made_on,
+                    amount=row["amount"],
+                    expected=row["token"],
+                    by=request.user,
+                ),
+            )
+            if problem is None:
                 messages.success(request, f"Prognosen för {year} per {made_on} är sparad.")
                 return redirect(_url("forecast_edit", request, year=year))
+            messages.error(request, problem)
+            errors += 1
     return _amounts_page(
         request,
         title=f"Prognos {year}",
@@ -674,33 +705,32 @@ def actuals_edit(request: HttpRequest, year: int) -> HttpResponse:
         for line in BudgetLine.objects.filter(association=request.association)
         if not line.retired
     ]
-    current = {
-        a.line_id: a.amount
-        for a in Actual.objects.filter(
-            line__association=request.association, year=year, month=month
-        )
-    }
-    rows, errors = _amount_rows(request, lines, current)
+    stored = list(
+        Actual.objects.filter(line__association=request.association, year=year, month=month)
+    )
+    current = {a.line_id: a.amount for a in stored}
+    rows, errors = _amount_rows(
+        request, lines, current, {a.line_id: str(a.version) for a in stored}
+    )
     if request.method == "POST" and not errors:
-        try:
-            with transaction.atomic():
-                fiscal_year = services.fiscal_year_ensure(
-                    association=request.association, year=year
-                )
-                for row in rows:
-                    if "amount" in row and row["amount"] != row["current"]:
-                        services.actuals_set(
-                            fiscal_year=fiscal_year,
-                            line=row["line"],
-                            month=month,
-                            amount=row["amount"],
-                            by=request.user,
-                        )
-        except ServiceError as exc:
-            messages.error(request, exc.message)
-        else:
+        fiscal_year = services.fiscal_year_ensure(association=request.association, year=year)
+        problem = _save_rows(
+            request,
+            rows,
+            lambda row: services.actuals_set(
+                fiscal_year=fiscal_year,
+                line=row["line"],
+                month=month,
+                amount=row["amount"],
+                expected_version=int(row["token"]) if row["token"].isdigit() else None,
+                by=request.user,
+            ),
+        )
+        if problem is None:
             messages.success(request, f"Utfallet för {year}-{month:02d} är sparat.")
             return redirect(_url("actuals_edit", request, year=year) + f"?manad={month}")
+        messages.error(request, problem)
+        errors += 1
     return _amounts_page(
         request,
         title=f"Utfall {year}",

@@ -138,6 +138,10 @@ class FundingDecision(models.Model):
     def __str__(self) -> str:
         return f"{self.insats} {self.year}"
 
+    @property
+    def audit_label(self) -> str:
+        return f"Beslut om medel {self.year}, insats {self.insats.name}"
+
 
 class ParticipantStats(models.Model):
     """Aggregated participants of an insats in a year, by gender. Counts only.
@@ -180,6 +184,10 @@ class ParticipantStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.insats} {self.year}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Deltagare {self.year}, insats {self.insats.name}"
 
 
 class EndReason(models.Model):

@@ -12,6 +12,7 @@ from django.db import transaction
 from finsam.models import AuditEntry
 from finsam.services import (
     ServiceError,
+    StaleEdit,
     audit,
     check_version,
     delete_recorded,
@@ -241,10 +242,13 @@ def participant_stats_save(
     expected_version: int | None = None,
     by: Any = None,
 ) -> ParticipantStats:
-    """Replace a year's aggregated follow-up; impossible figures save nothing."""
-    from budgets.services import refuse_closed_year
+    """Replace a year's aggregated follow-up; impossible figures save nothing.
+    `expected_version` is the version the form showed (0 when there was none), so
+    two people saving the same year at once never silently overwrite each other."""
+    from budgets.services import lock_open_year
 
-    refuse_closed_year(insats.association, year)
+    Insats.objects.select_for_update().filter(pk=insats.pk).first()
+    lock_open_year(insats.association, year)
     problems = stats_problems(counts, reasons)
     if problems:
         raise ServiceError(" ".join(problems))
@@ -256,6 +260,11 @@ def participant_stats_save(
         check_version(stats, expected_version, what=f"Deltagarstatistiken {year}")
         before = snapshot(stats)
         stats.version += 1
+    elif expected_version:
+        raise StaleEdit(
+            f"Deltagarstatistiken {year} har tagits bort sedan du öppnade formuläret. "
+            "Läs in sidan igen."
+        )
     else:
         stats = ParticipantStats(insats=insats, year=year)
         before = None

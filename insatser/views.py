@@ -643,7 +643,7 @@ def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
     if insats is None:
         raise Http404("Insatsen finns inte.")
     stats = next((s for s in insats.participant_stats.all() if s.year == year), None)
-    initial = {}
+    initial = {"version": 0}  # 0: nothing was saved when the form was opened
     if stats is not None:
         initial = {name: getattr(stats, name) for name, _ in COUNT_FIELDS}
         initial["version"] = stats.version

@@ -33,11 +33,25 @@ class ServiceAdmin(admin.ModelAdmin):
 
     service_save = None  # each subclass names the service that saves its model
 
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        """The admin's delete, single or the bulk action: each row recorded."""
+        try:
+            services.admin_delete(objects=list(queryset), by=request.user)
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+
 
 @admin.register(Association)
 class AssociationAdmin(ServiceAdmin):
     list_display = ["name", "slug", "orgnr", "merged_into"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an association would take its whole record, change log included.
+        return False
 
     def service_save(self, request, obj, form, change):
         if not change:
@@ -99,9 +113,6 @@ class AppointmentAdmin(ServiceAdmin):
             by=request.user,
         )
 
-    def delete_model(self, request, obj):
-        services.appointment_delete(association=obj.association, appointment=obj, by=request.user)
-
 
 class ContributionInline(admin.TabularInline):
     model = Contribution
@@ -134,6 +145,18 @@ class StateAllocationAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserRole)
-class UserRoleAdmin(admin.ModelAdmin):
+class UserRoleAdmin(ServiceAdmin):
+    """Role grants are recorded in the association's change log."""
+
     list_display = ["user", "association", "role"]
     list_filter = ["association", "role"]
+
+    def service_save(self, request, obj, form, change):
+        data = self._data(form)
+        return services.role_save(
+            user=data["user"],
+            association=data["association"],
+            role=data["role"],
+            role_row=UserRole.objects.get(pk=obj.pk) if change else None,
+            by=request.user,
+        )

@@ -317,3 +317,57 @@ def appointment_delete(*, association: Association, appointment: Appointment, by
         after=None,
     )
     appointment.delete()
+
+
+@transaction.atomic
+def role_save(
+    *, user: Any, association: Association, role: str, role_row: Any = None, by: Any = None
+) -> Any:
+    """Give a user a role in an association (or change it); recorded in the
+    association's change log, since who may read and edit is part of its record."""
+    from finsam.services import save_recorded
+    from members.models import UserRole
+
+    if role not in dict(UserRole.ROLES):
+        raise ServiceError("Välj kansli, styrelse eller revisor.", field="role")
+    if role_row is not None:
+        role_row = UserRole.objects.select_for_update().get(pk=role_row.pk)
+        before = snapshot(role_row)
+        if role_row.association_id != association.id:
+            # Moving a role to another association: recorded as a removal there.
+            role_delete(role_row=role_row, by=by)
+            role_row, before = None, None
+    else:
+        before = None
+    if role_row is None:
+        role_row = UserRole(user=user, association=association)
+    role_row.user, role_row.role = user, role
+    return save_recorded(role_row, association_id=association.id, by=by, before=before)
+
+
+@transaction.atomic
+def role_delete(*, role_row: Any, by: Any = None) -> None:
+    from finsam.services import delete_recorded
+
+    delete_recorded(role_row, association_id=role_row.association_id, by=by)
+
+
+@transaction.atomic
+def admin_delete(*, objects: list, by: Any = None) -> int:
+    """Delete rows chosen in the admin (one or a bulk action), each recorded in its
+    association's change log; all or nothing. Rows still in use are refused."""
+    from django.db.models import ProtectedError
+
+    from finsam.services import delete_recorded
+
+    for obj in objects:
+        association_id = obj.pk if isinstance(obj, Association) else obj.association_id
+        try:
+            with transaction.atomic():
+                delete_recorded(obj, association_id=association_id, by=by)
+        except ProtectedError as exc:
+            raise ServiceError(
+                f"{obj} används fortfarande (till exempel i budgetar eller beslut) och kan "
+                "inte tas bort."
+            ) from exc
+    return len(objects)

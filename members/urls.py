@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import views
+from members import audit_views, views
 
 app_name = "members"
 
@@ -29,5 +29,6 @@ urlpatterns = [
     path("bidrag/<int:year>/", views.allocation_detail, name="allocation_detail"),
     path("bidrag/<int:year>/andra/", views.allocation_edit, name="allocation_edit"),
     path("bidrag/forhandsvisning/", views.allocation_preview, name="allocation_preview"),
-    path("andringslogg/", views.audit_log, name="audit_log"),
+    path("andringslogg/", audit_views.audit_log, name="audit_log"),
+    path("andringslogg/excel/", audit_views.audit_log_xlsx, name="audit_log_xlsx"),
 ]

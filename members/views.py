@@ -8,7 +8,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -471,14 +470,3 @@ def allocation_preview(request: HttpRequest) -> HttpResponse:
     else:
         preview = {"errors": [e for errors in form.errors.values() for e in errors]}
     return render(request, "members/allocation_preview.html", {"preview": preview})
-
-
-@association_view(READ)
-def audit_log(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(selectors.audit_entries(association=request.association), 50)
-    page = paginator.get_page(request.GET.get("sida"))
-    return render(
-        request,
-        "members/audit_log.html",
-        {"page": page, "nav_section": "audit"},
-    )

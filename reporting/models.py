@@ -38,6 +38,13 @@ class NarrativeSection(models.Model):
     def __str__(self) -> str:
         return f"{self.get_document_display()} {self.year}: {self.key}"
 
+    @property
+    def audit_label(self) -> str:
+        from reporting.documents import NARRATIVE_TITLES
+
+        title = NARRATIVE_TITLES.get(self.document, {}).get(self.key, self.key)
+        return f"{self.get_document_display()} {self.year}, texten ”{title}”"
+
 
 class Logo(models.Model):
     """The association's logo, kept in the database so a backup carries it."""
