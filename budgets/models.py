@@ -308,7 +308,9 @@ class BudgetAmount(models.Model):
         version = self.budget_version
         year = version.budget.year
         column = "budget" if self.offset == 0 else "plan"
-        return f"Budget {year} v{version.number}, rad {self.line.name}, {column} {year + self.offset}"
+        return (
+            f"Budget {year} v{version.number}, rad {self.line.name}, {column} {year + self.offset}"
+        )
 
     @property
     def audit_year(self) -> int:
