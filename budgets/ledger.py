@@ -402,7 +402,7 @@ def apply_import(
 
     Imports of one association queue on its row, so the same file sent twice at once
     is applied once and the second finds nothing to change."""
-    Association.objects.select_for_update().filter(pk=association.pk).first()
+    Association.objects.select_for_update(no_key=True).filter(pk=association.pk).first()
     plan = plan_import(
         association=association, stream=stream, file_name=file_name, expected_year=expected_year
     )

@@ -45,12 +45,16 @@ def lock_open_year(association: Association, year: int) -> FiscalYear | None:
     Every service that writes a year's figures calls this first, and closing a year
     locks the same row, so a write and the closing of its year never interleave: one
     waits for the other (on SQLite the immediate transaction mode queues writers).
-    A year without a row locks the association instead, which closing locks too."""
+    A year without a row locks the association instead, which closing locks too.
+    The locks are FOR NO KEY UPDATE, so rows that merely refer to the locked row
+    (the audit entries of every write) are not blocked by them."""
     fiscal_year = (
-        FiscalYear.objects.select_for_update().filter(association=association, year=year).first()
+        FiscalYear.objects.select_for_update(no_key=True)
+        .filter(association=association, year=year)
+        .first()
     )
     if fiscal_year is None:
-        Association.objects.select_for_update().filter(pk=association.pk).first()
+        Association.objects.select_for_update(no_key=True).filter(pk=association.pk).first()
         fiscal_year = FiscalYear.objects.filter(association=association, year=year).first()
     if fiscal_year is not None and fiscal_year.is_closed:
         raise ServiceError(f"Räkenskapsåret {year} är stängt och kan inte längre ändras.")
@@ -126,7 +130,7 @@ def budget_line_save(
 def budget_create(*, association: Association, year: int, by: Any = None) -> BudgetVersion:
     """A new budget for `year`, as a first draft version."""
     refuse_closed_year(association, year)
-    Association.objects.select_for_update().filter(pk=association.pk).first()
+    Association.objects.select_for_update(no_key=True).filter(pk=association.pk).first()
     if Budget.objects.filter(association=association, year=year).exists():
         raise ServiceError(f"Det finns redan en budget för {year}.")
     fiscal_year_ensure(association=association, year=year)
@@ -462,7 +466,7 @@ YEAR_END_FIELDS = ("equity_opening", "capital_contribution", "realisation_gains"
 
 
 def _locked_year(fiscal_year: FiscalYear) -> FiscalYear:
-    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    fiscal_year = FiscalYear.objects.select_for_update(no_key=True).get(pk=fiscal_year.pk)
     if fiscal_year.is_closed:
         raise ServiceError(
             f"Räkenskapsåret {fiscal_year.year} är stängt och kan inte längre ändras."
@@ -618,7 +622,9 @@ def fiscal_year_close(
     from reporting.decisions import annual_report_checklist, freeze_decision
     from reporting.selectors import year_statements
 
-    Association.objects.select_for_update().filter(pk=fiscal_year.association_id).first()
+    Association.objects.select_for_update(no_key=True).filter(
+        pk=fiscal_year.association_id
+    ).first()
     fiscal_year = _locked_year(fiscal_year)
     paragraph = _check_decision(
         decided_on=closed_on,
@@ -655,7 +661,7 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
         raise ServiceError("Bara en systemadministratör kan öppna ett stängt år.")
     if not reason.strip():
         raise ServiceError("Ange varför året öppnas igen.", field="reason")
-    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
+    fiscal_year = FiscalYear.objects.select_for_update(no_key=True).get(pk=fiscal_year.pk)
     if not fiscal_year.is_closed:
         raise ServiceError(f"Räkenskapsåret {fiscal_year.year} är inte stängt.")
     from reporting.models import DecidedDocument

@@ -247,7 +247,7 @@ def participant_stats_save(
     two people saving the same year at once never silently overwrite each other."""
     from budgets.services import lock_open_year
 
-    Insats.objects.select_for_update().filter(pk=insats.pk).first()
+    Insats.objects.select_for_update(no_key=True).filter(pk=insats.pk).first()
     lock_open_year(insats.association, year)
     problems = stats_problems(counts, reasons)
     if problems:
