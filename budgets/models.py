@@ -283,9 +283,14 @@ class BudgetAmount(models.Model):
     """One figure of a version: a line in year N + offset (0 budget, 1–2 plan)."""
 
     budget_version = models.ForeignKey(
-        BudgetVersion, on_delete=models.CASCADE, related_name="amounts"
+        BudgetVersion,
+        verbose_name="budgetversion",
+        on_delete=models.CASCADE,
+        related_name="amounts",
     )
-    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="amounts")
+    line = models.ForeignKey(
+        BudgetLine, verbose_name="budgetpost", on_delete=models.PROTECT, related_name="amounts"
+    )
     offset = models.PositiveSmallIntegerField("år efter budgetåret")
     amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -320,7 +325,9 @@ class BudgetAmount(models.Model):
 class Forecast(models.Model):
     """A full-year prognos for a line, as of a date; later ones supersede earlier."""
 
-    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="forecasts")
+    line = models.ForeignKey(
+        BudgetLine, verbose_name="budgetpost", on_delete=models.PROTECT, related_name="forecasts"
+    )
     year = models.PositiveIntegerField("år")
     made_on = models.DateField("prognosdatum")
     amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)
@@ -345,7 +352,9 @@ class Forecast(models.Model):
 class Actual(ClosedYearGuard):
     """Outcome (utfall) of a line in one month; by hand or from the ledger's export."""
 
-    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="actuals")
+    line = models.ForeignKey(
+        BudgetLine, verbose_name="budgetpost", on_delete=models.PROTECT, related_name="actuals"
+    )
     year = models.PositiveIntegerField("år")
     month = models.PositiveSmallIntegerField("månad")
     amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)

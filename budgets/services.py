@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -79,13 +79,20 @@ def _refuse_decided(version: BudgetVersion) -> None:
 
 
 @transaction.atomic
-def fiscal_year_ensure(*, association: Association, year: int) -> FiscalYear:
+def fiscal_year_ensure(*, association: Association, year: int, by: Any = None) -> FiscalYear:
+    fiscal_year = FiscalYear.objects.filter(association=association, year=year).first()
+    if fiscal_year is not None:
+        return fiscal_year
     try:
         with transaction.atomic():
-            fiscal_year, _ = FiscalYear.objects.get_or_create(association=association, year=year)
-    except IntegrityError:  # somebody else created it a moment ago
-        fiscal_year = FiscalYear.objects.get(association=association, year=year)
-    return fiscal_year
+            return save_recorded(
+                FiscalYear(association=association, year=year),
+                association_id=association.id,
+                by=by,
+                before=None,
+            )
+    except ServiceError:  # somebody else created it a moment ago
+        return FiscalYear.objects.get(association=association, year=year)
 
 
 @transaction.atomic
@@ -133,7 +140,7 @@ def budget_create(*, association: Association, year: int, by: Any = None) -> Bud
     Association.objects.select_for_update(no_key=True).filter(pk=association.pk).first()
     if Budget.objects.filter(association=association, year=year).exists():
         raise ServiceError(f"Det finns redan en budget för {year}.")
-    fiscal_year_ensure(association=association, year=year)
+    fiscal_year_ensure(association=association, year=year, by=by)
     budget = Budget.objects.create(association=association, year=year)
     version = BudgetVersion(budget=budget, number=1)
     return save_recorded(version, association_id=association.id, by=by, before=None)
@@ -291,14 +298,21 @@ def budget_decide(
     budget_version.decided_on = decided_on
     budget_version.paragraph = paragraph
     budget_version.decided_by = by if getattr(by, "is_authenticated", False) else None
+    budget_version.save()
+    document = freeze_decision(
+        association=budget.association, budget_version=budget_version, by=by
+    )
     save_recorded(
         budget_version,
         association_id=budget.association_id,
         by=by,
         before=before,
-        note={"frozen_contributions": frozen} if frozen else None,
+        note={
+            "document": document.audit_label,
+            "sha256": document.sha256,
+            **({"frozen_contributions": frozen} if frozen else {}),
+        },
     )
-    freeze_decision(association=budget.association, budget_version=budget_version, by=by)
     return budget_version
 
 
@@ -649,9 +663,15 @@ def fiscal_year_close(
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = closed_on
     fiscal_year.closed_paragraph = paragraph
-    save_recorded(fiscal_year, association_id=fiscal_year.association_id, by=by, before=before)
-    freeze_decision(association=fiscal_year.association, fiscal_year=fiscal_year, by=by)
-    return fiscal_year
+    fiscal_year.save()
+    document = freeze_decision(association=fiscal_year.association, fiscal_year=fiscal_year, by=by)
+    return save_recorded(
+        fiscal_year,
+        association_id=fiscal_year.association_id,
+        by=by,
+        before=before,
+        note={"document": document.audit_label, "sha256": document.sha256},
+    )
 
 
 @transaction.atomic

@@ -713,7 +713,9 @@ def actuals_edit(request: HttpRequest, year: int) -> HttpResponse:
         request, lines, current, {a.line_id: str(a.version) for a in stored}
     )
     if request.method == "POST" and not errors:
-        fiscal_year = services.fiscal_year_ensure(association=request.association, year=year)
+        fiscal_year = services.fiscal_year_ensure(
+            association=request.association, year=year, by=request.user
+        )
         problem = _save_rows(
             request,
             rows,

@@ -18,6 +18,9 @@ from finsam.money import format_kronor, format_number
 # Keys a service may add to an after-image (`note=`), with their labels.
 NOTE_LABELS = {
     "reopen_reason": "skäl till att året öppnades",
+    "weights": "fördelningsnyckel",
+    "reasons": "avslutsorsaker",
+    "breakdowns": "fördelningar",
     "file": "fil",
     "sha256": "kontrollsumma (SHA-256)",
     "rows": "antal rader",
@@ -97,9 +100,14 @@ def _fields(model: type[models.Model] | None) -> dict[str, models.Field]:
     return {f.attname: f for f in model._meta.concrete_fields}
 
 
-def _format(field: models.Field | None, value: Any, names: dict) -> str:
+def _format(field: models.Field | None, value: Any, names: dict, key: str = "") -> str:
     if value is None or value == "":
         return "–"
+    if key == "weights" and isinstance(value, dict):
+        return ", ".join(
+            f"{names.get(('members.Member', str(k)), f'nr {k}')}: {format_number(Decimal(str(v)), 2 if Decimal(str(v)) % 1 else 0)}"
+            for k, v in value.items()
+        )
     if field is None:
         if isinstance(value, list | dict):
             return (
@@ -142,9 +150,8 @@ def _format(field: models.Field | None, value: Any, names: dict) -> str:
 
 
 def _label(field: models.Field | None, key: str) -> str:
-    if field is None:
-        return NOTE_LABELS.get(key, key.replace("_", " "))
-    name = str(field.verbose_name)
+    name = str(field.verbose_name) if field is not None else NOTE_LABELS.get(key, key)
+    name = name.replace("_", " ")
     return name[:1].upper() + name[1:]
 
 
@@ -158,6 +165,8 @@ def _foreign_names(entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
                 field = fields.get(key)
                 if isinstance(field, models.ForeignKey) and value is not None:
                     wanted.setdefault(field.related_model, set()).add(str(value))
+                elif key == "weights" and isinstance(value, dict):
+                    wanted.setdefault(apps.get_model("members.Member"), set()).update(value)
     names: dict[tuple[str, str], str] = {}
     for model, ids in wanted.items():
         for row in model._default_manager.filter(pk__in=ids):
@@ -187,8 +196,8 @@ def present(entries: list[AuditEntry]) -> list[Line]:
             changes.append(
                 Change(
                     _label(field, key),
-                    _format(field, old, names) if entry.action != AuditEntry.CREATE else "",
-                    _format(field, new, names) if entry.action != AuditEntry.DELETE else "",
+                    _format(field, old, names, key) if entry.action != AuditEntry.CREATE else "",
+                    _format(field, new, names, key) if entry.action != AuditEntry.DELETE else "",
                 )
             )
         lines.append(Line(entry, entry.object_repr, kind_label(entry.object_type), changes))

@@ -9,11 +9,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from finsam.models import AuditEntry
 from finsam.services import (
     ServiceError,
     StaleEdit,
-    audit,
     check_version,
     delete_recorded,
     save_audited,
@@ -84,17 +82,7 @@ def insats_set_status(
         )
     before = snapshot(insats)
     insats.status = status
-    insats.version += 1
-    insats.save()
-    audit(
-        association_id=insats.association_id,
-        user=by,
-        action=AuditEntry.UPDATE,
-        obj=insats,
-        before=before,
-        after=snapshot(insats),
-    )
-    return insats
+    return save_recorded(insats, association_id=insats.association_id, by=by, before=before)
 
 
 @transaction.atomic
@@ -114,18 +102,14 @@ def funding_decision_add(
         raise ServiceError("Beloppet måste vara större än noll.", field="amount")
     if insats.status in (Insats.ANSOKAN, Insats.AVSLAGEN):
         raise ServiceError("Medel kan bara beslutas för en beviljad eller pågående insats.")
-    decision = FundingDecision.objects.create(
+    if decided_on is not None:
+        from budgets.services import refuse_future
+
+        refuse_future(decided_on, "Beslutsdatumet", "decided_on")
+    decision = FundingDecision(
         insats=insats, decided_on=decided_on, paragraph=paragraph, year=year, amount=amount
     )
-    audit(
-        association_id=insats.association_id,
-        user=by,
-        action=AuditEntry.CREATE,
-        obj=decision,
-        before=None,
-        after=snapshot(decision),
-    )
-    return decision
+    return save_recorded(decision, association_id=insats.association_id, by=by, before=None)
 
 
 @transaction.atomic
@@ -164,16 +148,7 @@ def staffing_save(
 @transaction.atomic
 def staffing_delete(*, insats: Insats, staffing: Staffing, by: Any = None) -> None:
     staffing = Staffing.objects.select_for_update().get(pk=staffing.pk, insats=insats)
-    before = snapshot(staffing)
-    audit(
-        association_id=insats.association_id,
-        user=by,
-        action=AuditEntry.DELETE,
-        obj=staffing,
-        before=before,
-        after=None,
-    )
-    staffing.delete()
+    delete_recorded(staffing, association_id=insats.association_id, by=by)
 
 
 GENDERS = (("women", "kvinnor"), ("men", "män"))
@@ -259,7 +234,6 @@ def participant_stats_save(
     if stats is not None:
         check_version(stats, expected_version, what=f"Deltagarstatistiken {year}")
         before = snapshot(stats)
-        stats.version += 1
     elif expected_version:
         raise StaleEdit(
             f"Deltagarstatistiken {year} har tagits bort sedan du öppnade formuläret. "
@@ -285,20 +259,16 @@ def participant_stats_save(
                 "De nya antalen stämmer inte med fördelningarna som redan är registrerade: "
                 + " ".join(problems)
             )
-    stats.save()
+    save_recorded(
+        stats,
+        association_id=insats.association_id,
+        by=by,
+        before=before,
+        note={"reasons": {r: list(pair) for r, pair in reasons.items()}},
+    )
     stats.end_reasons.all().delete()
     EndReason.objects.bulk_create(
         [EndReason(stats=stats, reason=r, women=w, men=m) for r, (w, m) in reasons.items()]
-    )
-    after = snapshot(stats)
-    after["reasons"] = {r: list(pair) for r, pair in reasons.items()}
-    audit(
-        association_id=insats.association_id,
-        user=by,
-        action=AuditEntry.UPDATE if before else AuditEntry.CREATE,
-        obj=stats,
-        before=before,
-        after=after,
     )
     return stats
 

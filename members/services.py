@@ -10,9 +10,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from finsam.models import AuditEntry
 from finsam.money import round_kronor, split_largest_remainder
-from finsam.services import ServiceError, audit, check_version, save_audited, snapshot
+from finsam.services import (
+    ServiceError,
+    check_version,
+    delete_recorded,
+    save_audited,
+    save_recorded,
+    snapshot,
+)
 from members.models import (
     Appointment,
     Association,
@@ -149,10 +155,13 @@ def allocation_save(
         allocation.full_clean(exclude=["association"])
     except ValidationError as exc:
         raise ServiceError(" ".join(exc.messages)) from exc
-    creating = allocation.pk is None
-    if not creating:
-        allocation.version += 1
-    allocation.save()
+    save_recorded(
+        allocation,
+        association_id=association.id,
+        by=by,
+        before=before,
+        note={"weights": {str(mid): str(w) for mid, w in weights.items()}},
+    )
     allocation.shares.all().delete()
     MunicipalShare.objects.bulk_create(
         [
@@ -161,16 +170,6 @@ def allocation_save(
         ]
     )
     _store_contributions(allocation, region, municipalities, weights)
-    after = snapshot(allocation)
-    after["weights"] = {str(mid): str(w) for mid, w in weights.items()}
-    audit(
-        association_id=association.id,
-        user=by,
-        action=AuditEntry.CREATE if creating else AuditEntry.UPDATE,
-        obj=allocation,
-        before=before,
-        after=after,
-    )
     return allocation
 
 
@@ -203,10 +202,11 @@ def _store_contributions(
 
 
 def _refuse_closed_year(association: Association, year: int) -> None:
-    """A closed fiscal year's figures never change (the budgets app owns the years)."""
-    from budgets.services import refuse_closed_year
+    """A closed fiscal year's figures never change (the budgets app owns the years);
+    the year is locked until this write commits, so it cannot be closed meanwhile."""
+    from budgets.services import lock_open_year
 
-    refuse_closed_year(association, year)
+    lock_open_year(association, year)
 
 
 @transaction.atomic
@@ -308,15 +308,7 @@ def appointment_delete(*, association: Association, appointment: Appointment, by
     appointment = Appointment.objects.select_for_update().get(
         pk=appointment.pk, association=association
     )
-    audit(
-        association_id=association.id,
-        user=by,
-        action=AuditEntry.DELETE,
-        obj=appointment,
-        before=snapshot(appointment),
-        after=None,
-    )
-    appointment.delete()
+    delete_recorded(appointment, association_id=association.id, by=by)
 
 
 @transaction.atomic
@@ -325,7 +317,6 @@ def role_save(
 ) -> Any:
     """Give a user a role in an association (or change it); recorded in the
     association's change log, since who may read and edit is part of its record."""
-    from finsam.services import save_recorded
     from members.models import UserRole
 
     if role not in dict(UserRole.ROLES):
@@ -347,8 +338,6 @@ def role_save(
 
 @transaction.atomic
 def role_delete(*, role_row: Any, by: Any = None) -> None:
-    from finsam.services import delete_recorded
-
     delete_recorded(role_row, association_id=role_row.association_id, by=by)
 
 
@@ -357,8 +346,6 @@ def admin_delete(*, objects: list, by: Any = None) -> int:
     """Delete rows chosen in the admin (one or a bulk action), each recorded in its
     association's change log; all or nothing. Rows still in use are refused."""
     from django.db.models import ProtectedError
-
-    from finsam.services import delete_recorded
 
     for obj in objects:
         association_id = obj.pk if isinstance(obj, Association) else obj.association_id

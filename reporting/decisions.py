@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from budgets.models import BudgetVersion, FiscalYear
-from finsam.services import save_recorded
 from members.models import Association, StateAllocation
 from reporting import documents, render, snapshots
 from reporting.models import AR, VP, DecidedDocument
@@ -85,7 +84,8 @@ def freeze_decision(
     by: Any = None,
 ) -> DecidedDocument:
     """Freeze the decided document and store its PDF/A; call inside the decision's
-    transaction, after the version is marked decided or the year closed."""
+    transaction, after the version is marked decided or the year closed. The caller
+    records the decision, naming this document and its hash, as one change."""
     if budget_version is not None:
         year = budget_version.budget.year
         doc = documents.plan(association, year, version=budget_version)
@@ -111,7 +111,8 @@ def freeze_decision(
         paragraph=doc.paragraph,
         created_by=by if getattr(by, "is_authenticated", False) else None,
     )
-    return save_recorded(record, association_id=association.id, by=by, before=None)
+    record.save()
+    return record
 
 
 def current_decided(association: Association, document: str, year: int) -> DecidedDocument | None:

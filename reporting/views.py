@@ -196,7 +196,7 @@ def balances(request: HttpRequest, year: int) -> HttpResponse:
         if form.is_valid():
             try:
                 fiscal_year = services.fiscal_year_ensure(
-                    association=request.association, year=year
+                    association=request.association, year=year, by=request.user
                 )
                 services.balance_line_save(
                     fiscal_year=fiscal_year, data=form.cleaned_data, by=request.user
@@ -261,7 +261,7 @@ class YearEndForm(forms.Form):
 @association_view(EDIT)
 def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
     fiscal_year = (
-        services.fiscal_year_ensure(association=request.association, year=year)
+        services.fiscal_year_ensure(association=request.association, year=year, by=request.user)
         if (request.method == "POST")
         else (
             _fiscal_year(request, year) or FiscalYear(association=request.association, year=year)
