@@ -247,9 +247,13 @@ class BudgetVersion(models.Model):
     decided_on = models.DateField("beslutsdatum", null=True, blank=True)
     paragraph = models.CharField("protokollsparagraf", max_length=50, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="beslut registrerat av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
 
     class Meta:
         ordering = ["budget", "-number"]
@@ -403,7 +407,10 @@ class BalanceLine(ClosedYearGuard):
     ]
 
     fiscal_year = models.ForeignKey(
-        FiscalYear, on_delete=models.CASCADE, related_name="balance_lines"
+        FiscalYear,
+        verbose_name="räkenskapsår",
+        on_delete=models.CASCADE,
+        related_name="balance_lines",
     )
     item = models.CharField("post", max_length=30, choices=ITEMS)
     label = models.CharField("specifikation", max_length=200)
@@ -479,11 +486,17 @@ class LedgerImport(models.Model):
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="ledger_imports"
     )
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="imports")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name="räkenskapsår", on_delete=models.PROTECT, related_name="imports"
+    )
     file_name = models.CharField("filnamn", max_length=255)
     sha256 = models.CharField("SHA-256", max_length=64)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="importerad av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     imported_at = models.DateTimeField("importerad", auto_now_add=True)
     changes = models.JSONField("ändringar", default=dict)
@@ -506,12 +519,13 @@ class SieUpload(models.Model):
     content = models.BinaryField("innehåll")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="uppladdad av",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField("uppladdad", auto_now_add=True)
 
     class Meta:
         verbose_name = "uppladdad SIE-fil"

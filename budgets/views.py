@@ -281,6 +281,7 @@ def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
             ("som PDF", f"{plan_url}pdf/?version={version.number}"),
         ],
         submit=f"Registrera beslutet om version {version.number}",
+        texts_url=f"{plan_url}texter/",
         decide=decide,
         back=back,
         breadcrumbs=crumbs,

@@ -34,6 +34,14 @@ NOTE_LABELS = {
     "frozen_contributions": "medlemsbidrag låsta i versionen",
 }
 SKIPPED = {"version", "id", "association_id", "association"}
+# Amounts in kronor whose label does not say so.
+MONEY = {
+    "amount",
+    "equity_opening",
+    "capital_contribution",
+    "realisation_gains",
+    "equity_estimate",
+}
 
 
 def describe(obj: models.Model) -> str:
@@ -127,7 +135,7 @@ def _format(field: models.Field | None, value: Any, names: dict, key: str = "") 
             amount = Decimal(str(value))
         except InvalidOperation:
             return str(value)
-        if field.decimal_places == 2 and "kr" in str(field.verbose_name) + "belopp":
+        if field.name in MONEY:
             return format_kronor(amount, 2 if amount != amount.to_integral() else 0) + " kr"
         return format_number(amount, field.decimal_places if amount != amount.to_integral() else 0)
     if isinstance(field, models.DateTimeField):

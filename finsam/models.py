@@ -17,7 +17,11 @@ class AuditEntry(models.Model):
     )
     at = models.DateTimeField("tidpunkt", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name="användare",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     action = models.CharField("händelse", max_length=10, choices=ACTIONS)
     object_type = models.CharField("objekttyp", max_length=100)

@@ -210,7 +210,10 @@ class EndReason(models.Model):
     ]
 
     stats = models.ForeignKey(
-        ParticipantStats, on_delete=models.CASCADE, related_name="end_reasons"
+        ParticipantStats,
+        verbose_name="deltagarstatistik",
+        on_delete=models.CASCADE,
+        related_name="end_reasons",
     )
     reason = models.CharField("orsak", max_length=20, choices=REASONS)
     women = models.PositiveIntegerField("kvinnor", default=0)
@@ -290,7 +293,10 @@ class ParticipantBreakdown(models.Model):
     }
 
     stats = models.ForeignKey(
-        ParticipantStats, on_delete=models.CASCADE, related_name="breakdowns"
+        ParticipantStats,
+        verbose_name="deltagarstatistik",
+        on_delete=models.CASCADE,
+        related_name="breakdowns",
     )
     dimension = models.CharField("dimension", max_length=20, choices=DIMENSIONS)
     category = models.CharField("kategori", max_length=30)

@@ -69,7 +69,10 @@ class UserRole(models.Model):
     ROLES = [(KANSLI, "Kansli"), (STYRELSE, "Styrelse"), (REVISOR, "Revisor")]
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name="användare",
+        on_delete=models.CASCADE,
+        related_name="roles",
     )
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="user_roles"
@@ -269,9 +272,14 @@ class MunicipalShare(models.Model):
     """One municipality's weight in the year's key: population, percent or amount."""
 
     allocation = models.ForeignKey(
-        StateAllocation, on_delete=models.CASCADE, related_name="shares"
+        StateAllocation,
+        verbose_name="tilldelning",
+        on_delete=models.CASCADE,
+        related_name="shares",
     )
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="shares")
+    member = models.ForeignKey(
+        Member, verbose_name="medlem", on_delete=models.PROTECT, related_name="shares"
+    )
     weight = models.DecimalField("andel", max_digits=14, decimal_places=4)
 
     class Meta:
@@ -299,15 +307,23 @@ class Contribution(models.Model):
     PARTIES = [(STATE, "Staten"), (REGION, "Region"), (KOMMUN, "Kommun")]
 
     allocation = models.ForeignKey(
-        StateAllocation, on_delete=models.CASCADE, related_name="contributions"
+        StateAllocation,
+        verbose_name="tilldelning",
+        on_delete=models.CASCADE,
+        related_name="contributions",
     )
     party = models.CharField("part", max_length=10, choices=PARTIES)
     member = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="contributions"
+        Member,
+        verbose_name="medlem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
     )
     name = models.CharField("namn", max_length=200)
     amount = models.DecimalField("belopp (kr)", max_digits=14, decimal_places=2)
-    sort_order = models.PositiveIntegerField(default=0)
+    sort_order = models.PositiveIntegerField("ordning", default=0)
 
     class Meta:
         ordering = ["sort_order"]

@@ -56,6 +56,7 @@ def decision_page(
     breadcrumbs: list,
     nav_section: str,
     done: str = "",
+    texts_url: str = "",
 ) -> HttpResponse:
     """GET: the checklist and the form. POST: `decide(cleaned_data)` runs the service
     and returns the success message; a refusal is shown on its field, what was typed
@@ -96,6 +97,7 @@ def decision_page(
             "intro": intro,
             "checklist": checklist,
             "previews": previews,
+            "texts_url": texts_url,
             "submit": submit,
             "back": back,
             "nav_section": nav_section,

@@ -107,6 +107,7 @@ class DecidedDocument(models.Model):
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name="skapad av",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,

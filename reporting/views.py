@@ -357,6 +357,7 @@ def close_year(request: HttpRequest, year: int) -> HttpResponse:
         checklist=annual_report_checklist(request.association, year),
         previews=[("Årsredovisningen (utkast)", report_url), ("som PDF", f"{report_url}pdf/")],
         submit=f"Stäng {year}",
+        texts_url=f"{report_url}texter/",
         decide=decide,
         back=back,
         breadcrumbs=_crumbs(request, year, "Stäng året"),

@@ -31,3 +31,15 @@ def procent(value, places: int = 1) -> str:
 def amount_input(value) -> str:
     """An amount as it should stand in an input: '1 500 000' or '1 234,50'."""
     return money.format_input(value)
+
+
+@register.simple_tag(takes_context=True)
+def history_url(context, obj) -> str:
+    """The change log filtered to one object's history."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    slug = context["request"].association.slug
+    query = urlencode({"objekt": f"{obj._meta.label}:{obj.pk}"})
+    return f"{reverse('members:audit_log', kwargs={'slug': slug})}?{query}"

@@ -284,8 +284,12 @@ def test_closing_dates_are_after_the_year_and_not_in_the_future(demo):
 
 
 def test_the_decision_and_its_document_are_in_the_change_log(demo):
-    entries = AuditEntry.objects.filter(association=demo, object_type="reporting.DecidedDocument")
-    entry = entries.get()
-    assert entry.year == 2022
-    assert re.search(r"Verksamhetsplan och budget 2022, budget version \d", entry.object_repr)
-    assert entry.after["sha256"] == DecidedDocument.objects.get(association=demo).sha256
+    """One entry: the version decided, naming the frozen document and its hash."""
+    stored = DecidedDocument.objects.get(association=demo)
+    entry = AuditEntry.objects.filter(
+        association=demo, object_type="budgets.BudgetVersion", after__status="beslutad"
+    ).get()
+    assert entry.year == 2022 and entry.object_repr.startswith("Budget 2022 v")
+    assert entry.after["sha256"] == stored.sha256
+    assert re.search(r"Verksamhetsplan och budget 2022, budget version \d", entry.after["document"])
+    assert not AuditEntry.objects.filter(object_type="reporting.DecidedDocument").exists()
