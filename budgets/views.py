@@ -225,7 +225,7 @@ def _apply(grid, changes, user) -> None:
 @association_view(EDIT)
 def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
     """The board's decision of the latest version: checklist, then date and paragraph."""
-    from reporting.decision_views import decision_page
+    from reporting.decision_views import decision_made, decision_page
     from reporting.decisions import plan_checklist
 
     budget = _budget(request, year)
@@ -233,7 +233,7 @@ def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
     back = _url("budget_detail", request, year=year)
     crumbs = [("Budget", _url("index", request)), (f"Budget {year}", back), ("Beslut", None)]
     if version.is_decided:
-        return decision_page(
+        return decision_made(
             request,
             title=f"Besluta budget {year}",
             done=(
@@ -244,11 +244,6 @@ def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
             back=back,
             breadcrumbs=crumbs,
             nav_section="budgets",
-            intro="",
-            checklist=None,
-            previews=[],
-            submit="",
-            decide=None,
         )
     plan_url = reverse(
         "reporting:document_verksamhetsplan",

@@ -55,25 +55,11 @@ def decision_page(
     back: str,
     breadcrumbs: list,
     nav_section: str,
-    done: str = "",
     texts_url: str = "",
 ) -> HttpResponse:
     """GET: the checklist and the form. POST: `decide(cleaned_data)` runs the service
     and returns the success message; a refusal is shown on its field, what was typed
-    kept. With `done` (the decision is already made) the page only says so."""
-    if done:
-        return render(
-            request,
-            "reporting/decision.html",
-            {
-                "title": title,
-                "done": done,
-                "back": back,
-                "nav_section": nav_section,
-                "breadcrumbs": breadcrumbs,
-            },
-            status=200 if request.method == "GET" else 400,
-        )
+    kept."""
     form = DecisionForm(request.POST or None)
     if not checklist.warnings:
         form.fields.pop("confirm")
@@ -104,4 +90,22 @@ def decision_page(
             "breadcrumbs": breadcrumbs,
         },
         status=400 if form.errors else 200,
+    )
+
+
+def decision_made(
+    request: HttpRequest, *, title: str, done: str, back: str, breadcrumbs: list, nav_section: str
+) -> HttpResponse:
+    """The decision page once the decision is made: it only says so."""
+    return render(
+        request,
+        "reporting/decision.html",
+        {
+            "title": title,
+            "done": done,
+            "back": back,
+            "nav_section": nav_section,
+            "breadcrumbs": breadcrumbs,
+        },
+        status=200 if request.method == "GET" else 400,
     )

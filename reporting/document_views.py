@@ -97,7 +97,9 @@ def index(request: HttpRequest) -> HttpResponse:
         Budget.objects.filter(association=association).values_list("year", flat=True)
     )
     fiscal = {fy.year: fy for fy in FiscalYear.objects.filter(association=association)}
-    decided = list(DecidedDocument.objects.filter(association=association).defer("pdf", "snapshot"))
+    decided = list(
+        DecidedDocument.objects.filter(association=association).defer("pdf", "snapshot")
+    )
     years = sorted(budget_years | set(fiscal), reverse=True)
     rows = []
     for year in years:

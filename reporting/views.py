@@ -307,13 +307,13 @@ def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
 @association_view(EDIT)
 def close_year(request: HttpRequest, year: int) -> HttpResponse:
     """The board's decision of the annual report: checklist, then date and paragraph."""
-    from reporting.decision_views import decision_page
+    from reporting.decision_views import decision_made, decision_page
     from reporting.decisions import annual_report_checklist
 
     fiscal_year = _fiscal_year(request, year)
     back = _url("statements", request, year=year)
     if fiscal_year is None or fiscal_year.is_closed:
-        return decision_page(
+        return decision_made(
             request,
             title=f"Stäng räkenskapsåret {year}",
             done=(
@@ -325,11 +325,6 @@ def close_year(request: HttpRequest, year: int) -> HttpResponse:
             back=back,
             breadcrumbs=_crumbs(request, year, "Stäng året"),
             nav_section="reporting",
-            intro="",
-            checklist=None,
-            previews=[],
-            submit="",
-            decide=None,
         )
     report_url = reverse(
         "reporting:document_arsredovisning",

@@ -291,5 +291,7 @@ def test_the_decision_and_its_document_are_in_the_change_log(demo):
     ).get()
     assert entry.year == 2022 and entry.object_repr.startswith("Budget 2022 v")
     assert entry.after["sha256"] == stored.sha256
-    assert re.search(r"Verksamhetsplan och budget 2022, budget version \d", entry.after["document"])
+    assert re.search(
+        r"Verksamhetsplan och budget 2022, budget version \d", entry.after["document"]
+    )
     assert not AuditEntry.objects.filter(object_type="reporting.DecidedDocument").exists()
