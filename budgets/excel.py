@@ -265,7 +265,11 @@ def _open(content: bytes):
 
 def _unreadable(exc: Exception) -> str:
     name = exc.__class__.__name__
-    if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+    causes, cause = set(), exc
+    while cause is not None and len(causes) < 20:
+        causes.add(cause.__class__.__name__)
+        cause = cause.__cause__ or cause.__context__
+    if causes & {"EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"}:
         return (
             "Excel-filen innehåller XML-entiteter eller externa referenser, som en vanlig "
             "arbetsbok aldrig har. Den läses inte av säkerhetsskäl."
@@ -327,8 +331,8 @@ def _bounded(value: Decimal, where: str, thousands: bool) -> Decimal:
     scaled = value * 1000 if thousands else value
     if not scaled.is_finite() or abs(scaled) > MAX_AMOUNT:
         raise AmountError(
-            f"Cellen {where}: {format_kronor(scaled)} kr är större än det största belopp "
-            f"som kan sparas ({format_kronor(MAX_AMOUNT, 2)} kr)."
+            f"Cellen {where}: beloppet är större än det största belopp som kan sparas "
+            f"({format_kronor(MAX_AMOUNT, 2)} kr)."
         )
     return scaled
 
@@ -348,6 +352,13 @@ def parse_budget_xlsx(content: bytes, *, year: int, thousands: bool = False) -> 
                     )
         except ImportRefused:
             raise
+        except ValueError as exc:
+            found = re.search(r"'(.{0,40})'", str(exc))
+            raise ImportRefused(
+                f"Rad {len(rows) + 1} i bladet har en cell som inte är ett ändligt tal"
+                + (f" (”{found.group(1)}”)" if found else "")
+                + ". Skriv ett belopp eller lämna cellen tom."
+            ) from exc
         except Exception as exc:
             raise ImportRefused(_unreadable(exc)) from exc
     finally:
@@ -580,7 +591,7 @@ def compare(
             raw = sheet_row.raw[offset]
             before = raws[row.line.id][offset]
             raws[row.line.id][offset] = raw if before is None else before + (raw or 0)
-    if recognised == 0 and not preview.unknown and not preview.mapped:
+    if recognised == 0 and not (preview.unknown or preview.mapped or preview.rejections):
         raise ImportRefused(
             "Ingen rad i filen matchar förbundets budgetposter. Är filen för ett annat förbund?"
         )
