@@ -569,6 +569,12 @@ def compare(
         if row is None:
             if sheet_row.sum_by:
                 preview.sums.append(sheet_row)
+                # A sum found by its figures could be a line after all: offer the choice.
+                preview.mapped.append(
+                    Unknown(
+                        index, sheet_row.number, sheet_row.name, sheet_row.values, skipped=True
+                    )
+                )
                 continue
             if all(v is None for v in sheet_row.values):
                 continue

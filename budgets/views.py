@@ -542,7 +542,7 @@ def _stale_import_message(version: BudgetVersion, changes: list) -> str:
         (a.line_id, a.offset): a.amount
         for a in BudgetAmount.objects.filter(budget_version=version).select_related("line")
     }
-    if all(stored.get((c[0], c[1])) == Decimal(c[2]) for c in changes):
+    if all(stored.get((c[0], c[1])) == Decimal(c[2]) for c in changes):  # the Back button
         return (
             "Den här förhandsgranskningen är redan inläst (till exempel efter webbläsarens "
             "Bakåt-knapp): budgeten har redan alla belopp från filen. Ingenting har ändrats."

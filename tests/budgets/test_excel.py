@@ -246,3 +246,31 @@ def test_a_closed_year_is_named_as_the_reason(kansli_client, draft):
     page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
     assert "Räkenskapsåret 2025 är stängt." in page
     assert BudgetAmount.objects.get().amount == Decimal(80000)
+
+
+def test_a_stale_preview_says_what_changed_instead_of_blaming_somebody(kansli_client, draft):
+    version, line = draft
+    upload = _xlsx([["Budgetpost", "Budget 2025"], ["Styrelse", 85000]])
+    page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
+    payload = page.split('name="payload" value="')[1].split('"')[0]
+    services.budget_amount_set(
+        budget_version=version, line=line, offset=0, amount=Decimal(70000), expected_version=1
+    )
+    response = kansli_client.post(
+        url("budget_import_apply", year=2025), {"payload": payload}, follow=True
+    )
+    text = response.content.decode().replace("&nbsp;", "\xa0")
+    assert "budgeten har ändrats efter förhandsgranskningen (Styrelse 2025 (nu 70\xa0000 kr))" in (
+        text
+    )
+    assert "någon annan" not in text
+    assert BudgetAmount.objects.get(line=line, offset=0).amount == Decimal(70000)
+    services.budget_decide(
+        budget_version=version, decided_on=datetime.date(2024, 11, 1), paragraph="§ 4"
+    )
+    response = kansli_client.post(
+        url("budget_import_apply", year=2025), {"payload": payload}, follow=True
+    )
+    assert "version 1 beslutades 2024-11-01 efter förhandsgranskningen" in (
+        response.content.decode()
+    )
