@@ -274,3 +274,33 @@ def test_a_stale_preview_says_what_changed_instead_of_blaming_somebody(kansli_cl
     assert "version 1 beslutades 2024-11-01 efter förhandsgranskningen" in (
         response.content.decode()
     )
+
+
+def test_the_annual_report_workbook_has_kronor_and_percentages_as_printed(db):
+    from finsam.money import round_to
+    from members.models import Association
+    from reporting import documents, render
+    from reporting.selectors import five_year_overview
+
+    call_command("load_demo", verbosity=0, with_users=False)
+    vml = Association.objects.get(slug="vastmanland")
+    workbook = load_workbook(BytesIO(render.xlsx_bytes(documents.annual_report(vml, 2024))))
+    texts = [
+        c.value
+        for ws in workbook
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert not [t for t in texts if "(tkr)" in t]
+    assert workbook["Femårsöversikt"]["A1"].value == "Samordningsförbundet Västmanland"
+    solidity = {r[0].value: r[1:] for r in workbook["Femårsöversikt"].iter_rows()}["Soliditet (%)"]
+    printed = [o.solidity_percent for o in five_year_overview(association=vml, year=2024)]
+    checked = 0
+    for cell, value in zip(solidity, printed, strict=True):
+        if value is None:
+            continue
+        assert cell.number_format == "0.0%"
+        assert cell.value == pytest.approx(float(round_to(value, 1) / 100), abs=1e-12)
+        checked += 1
+    assert checked >= 1
