@@ -318,6 +318,8 @@ def _amount(raw, where: str) -> Decimal:
             raise AmountError(f"Cellen {where}: ”{raw}” är inget belopp.") from exc
     else:
         text = str(raw)
+        if CONTROL.search(text):
+            raise AmountError(f"Cellen {where} innehåller styrtecken; skriv bara ett belopp.")
         if len(text.strip()) > 40:
             raise AmountError(f"Cellen {where}: texten är för lång för att vara ett belopp.")
         try:

@@ -18,6 +18,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from budgets import excel, services
@@ -357,3 +359,42 @@ def test_control_characters_in_a_name_are_refused_clearly(vml):
     assert "styrtecken" in page
     assert not BudgetAmount.objects.filter(budget_version=draft).exists()
     assert not ExcelRowMapping.objects.exists()
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.dates(),
+    st.text(max_size=60),
+    st.sampled_from(["Boskola", "Summa", "Budget 2021", "Plan 2022", "tkr", "1 500,50", "-"]),
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.lists(CELLS, max_size=6), max_size=8), st.booleans())
+def test_whatever_a_sheet_holds_the_answer_is_a_message_or_a_preview(vml, rows, tkr):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    association, decided, draft, client = vml
+    sheet = [["Budgetpost", "Budget 2021", "Plan 2022", "Plan 2023"]] + [
+        [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+        for row in rows
+    ]
+    data = {"file": _xlsx(sheet)}
+    if tkr:
+        data["tkr"] = "1"
+    response = client.post(_url("budget_import", 2021), data)
+    assert response.status_code in (200, 400)
+    assert not BudgetAmount.objects.filter(budget_version=draft).exists()
+    if 'name="payload"' in response.content.decode():
+        applied = client.post(
+            _url("budget_import_apply", 2021), {"payload": _payload(response.content.decode())}
+        )
+        assert applied.status_code == 302
+        BudgetAmount.objects.filter(budget_version=draft).delete()
