@@ -113,6 +113,18 @@ def test_text_in_every_export_is_text_never_a_formula(kansli_client, association
     assert not [c for c in cells.values() if c.data_type == "f" and "HYPERLINK" in c.value]
 
 
+def test_the_plans_workbook_shows_a_goal_written_as_a_formula_as_text(association):
+    from insatser.models import Goal
+    from reporting import documents, render
+
+    Goal.objects.create(association=association, year=2025, area="individ", text="=1+1")
+    Goal.objects.create(association=association, year=2025, area="metoder", text="+46 70 123")
+    workbook = load_workbook(BytesIO(render.xlsx_bytes(documents.plan(association, 2025))))
+    cells = {c.value: c for ws in workbook for row in ws.iter_rows() for c in row if c.value}
+    assert cells["=1+1"].data_type == "s" and cells["+46 70 123"].data_type == "s"
+    assert not [c for c in cells.values() if c.data_type == "f"]
+
+
 def test_document_workbooks_show_text_as_text_and_percentages_as_printed(association):
     from reporting import render
     from reporting.documents import Document, Row, Section, Table
