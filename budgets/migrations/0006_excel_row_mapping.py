@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0004_budget_equity_estimate'),
+        ('budgets', '0005_forecast_version'),
         ('members', '0001_initial'),
     ]
 
