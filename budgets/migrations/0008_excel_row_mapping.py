@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0005_forecast_version'),
+        ('budgets', '0007_swedish_labels'),
         ('members', '0001_initial'),
     ]
 
