@@ -11,6 +11,7 @@ from budgets.models import (
     BudgetAmount,
     BudgetLine,
     BudgetVersion,
+    ExcelRowMapping,
     FiscalYear,
     LedgerImport,
 )
@@ -80,3 +81,8 @@ class LedgerImportAdmin(ReadOnlyAdmin):
         "imported_by",
         "imported_at",
     ]
+
+
+@admin.register(ExcelRowMapping)
+class ExcelRowMappingAdmin(ReadOnlyAdmin):
+    list_display = ["association", "name", "line"]

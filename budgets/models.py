@@ -533,3 +533,37 @@ class SieUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class ExcelRowMapping(models.Model):
+    """Which budget line a row of an Excel sheet stands for, when its name is not a
+    line's name ("Arbetsförmedling och Försäkringskassa" for "Staten (AF+FK)"); no
+    line means the row is skipped. Remembered per association, so a second sheet
+    with the same names needs no choices."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="excel_row_mappings"
+    )
+    name = models.CharField("radnamn i Excel", max_length=200)  # normalised: see excel.py
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name="budgetpost",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="excel_row_mappings",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "name"], name="one_excel_mapping_per_name"
+            ),
+        ]
+        verbose_name = "Excel-radkoppling"
+        verbose_name_plural = "Excel-radkopplingar"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.line or 'hoppas över'}"

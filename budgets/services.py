@@ -18,6 +18,7 @@ from budgets.models import (
     BudgetAmount,
     BudgetLine,
     BudgetVersion,
+    ExcelRowMapping,
     FiscalYear,
     Forecast,
 )
@@ -722,3 +723,29 @@ def budget_equity_estimate_set(
     if snapshot(budget) == before:
         return budget
     return save_recorded(budget, association_id=budget.association_id, by=by, before=before)
+
+
+@transaction.atomic
+def excel_row_mapping_save(
+    *, association: Association, name: str, line: BudgetLine | None, by: Any = None
+) -> ExcelRowMapping:
+    """Remember which line an Excel row name stands for (None: skip such rows)."""
+    from budgets.excel import normalise_name
+
+    key = normalise_name(name)
+    if not key or len(key) > 200:
+        raise ServiceError("Radnamnet ska ha 1–200 tecken.")
+    if line is not None and line.association_id != association.id:
+        raise ServiceError("Budgetposten hör till ett annat förbund.")
+    mapping = (
+        ExcelRowMapping.objects.select_for_update()
+        .filter(association=association, name=key)
+        .first()
+    )
+    before = snapshot(mapping) if mapping else None
+    if mapping is None:
+        mapping = ExcelRowMapping(association=association, name=key)
+    elif mapping.line_id == (line.id if line else None):
+        return mapping
+    mapping.line = line
+    return save_recorded(mapping, association_id=association.id, by=by, before=before)

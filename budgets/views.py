@@ -15,7 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from budgets import excel, selectors, services
-from budgets.models import Budget, BudgetLine, BudgetVersion, FiscalYear
+from budgets.models import (
+    Budget,
+    BudgetAmount,
+    BudgetLine,
+    BudgetVersion,
+    ExcelRowMapping,
+    FiscalYear,
+)
 from finsam.money import AmountError, format_kronor, parse_amount
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
@@ -382,65 +389,175 @@ def budget_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 def comparison_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     comparison = selectors.comparison(budget=_budget(request, year))
     return _xlsx_response(
-        excel.comparison_to_xlsx(comparison), f"jamforelse-{request.association.slug}-{year}.xlsx"
+        excel.comparison_to_xlsx(comparison, association=request.association),
+        f"jamforelse-{request.association.slug}-{year}.xlsx",
     )
 
 
 IMPORT_SALT = "budgets.import"
+SHEET_SALT = "budgets.import.sheet"
+SKIP = "skip"
+
+
+def _import_preview(request: HttpRequest, budget: Budget, parsed: excel.ParsedSheet) -> dict:
+    """Compare a read sheet with the latest version: the preview, the signed payload
+    to apply it, and the signed sheet for choosing lines without uploading again."""
+    grid = selectors.budget_grid(budget=budget, can_edit=True)
+    closed = frozenset(
+        FiscalYear.objects.filter(
+            association=request.association, year__in=grid.years, closed_on__isnull=False
+        ).values_list("year", flat=True)
+    )
+    mappings = dict(
+        ExcelRowMapping.objects.filter(association=request.association).values_list(
+            "name", "line_id"
+        )
+    )
+    preview = excel.compare(parsed, grid=grid, mappings=mappings, closed_years=closed)
+    lines = [row.line for group in grid.groups for row in group.rows if not row.line.retired]
+    return {
+        "preview": preview,
+        "parsed": parsed,
+        "years": grid.years,
+        "line_choices": [
+            (label, [line for line in lines if line.group == key])
+            for key, label in BudgetLine.GROUPS
+            if any(line.group == key for line in lines)
+        ],
+        "sheet": signing.dumps(parsed.to_payload(), salt=SHEET_SALT, compress=True),
+        "payload": signing.dumps(
+            {
+                "version": grid.version.pk,
+                "changes": [
+                    [c.line_id, c.offset, str(c.new), c.cell_version, _text(c.old)]
+                    for c in preview.changes
+                ],
+            },
+            salt=IMPORT_SALT,
+        ),
+    }
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _save_row_choices(request: HttpRequest, parsed: excel.ParsedSheet) -> int:
+    """Remember the lines chosen for rows of the sheet; returns how many were saved."""
+    lines = {
+        str(line.pk): line for line in BudgetLine.objects.filter(association=request.association)
+    }
+    saved = 0
+    for index, row in enumerate(parsed.rows):
+        choice = request.POST.get(f"map-{index}", "")
+        if choice == "":
+            continue
+        if choice != SKIP and choice not in lines:
+            raise ServiceError(f"Välj en budgetpost för raden ”{row.name}”.")
+        services.excel_row_mapping_save(
+            association=request.association,
+            name=row.name,
+            line=None if choice == SKIP else lines[choice],
+            by=request.user,
+        )
+        saved += 1
+    return saved
 
 
 @association_view(EDIT)
 def budget_import(request: HttpRequest, year: int) -> HttpResponse:
-    """Upload a sheet and see what it would change; nothing is saved here."""
+    """Upload a sheet and see what it would change; nothing but the choice of lines
+    for unknown rows is saved here."""
     budget = _budget(request, year)
     context = {
         "budget": budget,
         "nav_section": "budgets",
+        "skip": SKIP,
         "breadcrumbs": [
             ("Budget", _url("index", request)),
             (f"Budget {year}", _url("budget_detail", request, year=year)),
             ("Importera från Excel", None),
         ],
     }
-    if request.method == "POST":
+    if request.method == "POST" and "sheet" in request.POST:
+        try:
+            parsed = excel.ParsedSheet.from_payload(
+                signing.loads(request.POST["sheet"], salt=SHEET_SALT, max_age=6 * 3600)
+            )
+            if parsed.year != budget.year:
+                raise signing.BadSignature
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            context["error"] = (
+                "Förhandsgranskningen är för gammal eller ogiltig. Läs in filen igen."
+            )
+        else:
+            try:
+                saved = _save_row_choices(request, parsed)
+            except ServiceError as exc:
+                context["error"] = exc.message
+            else:
+                if saved:
+                    messages.success(
+                        request,
+                        f"{saved} radkoppling{'ar' if saved != 1 else ''} sparade; de gäller "
+                        "också nästa fil.",
+                    )
+            context.update(_import_preview(request, budget, parsed))
+            context["file_name"] = request.POST.get("file_name", "")[:255]
+    elif request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             context["error"] = "Välj en Excel-fil att läsa in."
         elif upload.size > excel.MAX_BYTES:
             context["error"] = "Filen är större än 5 MB. Är det verkligen en budget?"
         else:
-            grid = selectors.budget_grid(budget=budget, can_edit=True)
             try:
-                closed = frozenset(
-                    FiscalYear.objects.filter(
-                        association=request.association,
-                        year__in=grid.years,
-                        closed_on__isnull=False,
-                    ).values_list("year", flat=True)
+                parsed = excel.parse_budget_xlsx(
+                    upload.read(), year=budget.year, thousands=bool(request.POST.get("tkr"))
                 )
-                preview = excel.read_budget_xlsx(
-                    upload.read(),
-                    grid=grid,
-                    thousands=bool(request.POST.get("tkr")),
-                    closed_years=closed,
-                )
+                context.update(_import_preview(request, budget, parsed))
             except excel.ImportRefused as exc:
                 context["error"] = str(exc)
             else:
-                context["preview"] = preview
                 context["file_name"] = upload.name
-                context["payload"] = signing.dumps(
-                    {
-                        "version": grid.version.pk,
-                        "changes": [
-                            [c.line_id, c.offset, str(c.new), c.cell_version]
-                            for c in preview.changes
-                        ],
-                    },
-                    salt=IMPORT_SALT,
-                )
-    status = 400 if context.get("error") else 200
+    status = 400 if context.get("error") and "preview" not in context else 200
     return render(request, "budgets/budget_import.html", context, status=status)
+
+
+def _stale_import_message(version: BudgetVersion, changes: list) -> str:
+    """Why a previewed import no longer applies, in the words of what happened."""
+    version.refresh_from_db()
+    if version.is_decided:
+        return (
+            f"Ingenting är inläst: version {version.number} beslutades "
+            f"{version.decided_on} efter förhandsgranskningen. Gör en revidering och läs in "
+            "filen igen."
+        )
+    stored = {
+        (a.line_id, a.offset): a.amount
+        for a in BudgetAmount.objects.filter(budget_version=version).select_related("line")
+    }
+    if all(stored.get((c[0], c[1])) == Decimal(c[2]) for c in changes):  # the Back button
+        return (
+            "Den här förhandsgranskningen är redan inläst (till exempel efter webbläsarens "
+            "Bakåt-knapp): budgeten har redan alla belopp från filen. Ingenting har ändrats."
+        )
+    names = dict(
+        BudgetLine.objects.filter(pk__in=[c[0] for c in changes]).values_list("pk", "name")
+    )
+    moved = [
+        f"{names.get(c[0], '?')} {version.budget.year + c[1]} "
+        f"(nu {format_kronor(stored.get((c[0], c[1])))} kr)"
+        for c in changes
+        if (stored.get((c[0], c[1])) != (Decimal(c[4]) if len(c) > 4 and c[4] else None))
+        and stored.get((c[0], c[1])) != Decimal(c[2])
+    ]
+    listed = "; ".join(moved[:5]) + (f" och {len(moved) - 5} till" if len(moved) > 5 else "")
+    return (
+        "Ingenting är inläst: budgeten har ändrats efter förhandsgranskningen"
+        + (f" ({listed})" if listed else "")
+        + ". Läs in filen igen så ser du vad den ändrar nu."
+    )
 
 
 @association_view(EDIT, methods=("POST",))
@@ -463,7 +580,7 @@ def budget_import_apply(request: HttpRequest, year: int) -> HttpResponse:
     }
     try:
         with transaction.atomic():
-            for line_id, offset, amount, cell_version in payload["changes"]:
+            for line_id, offset, amount, cell_version, *_ in payload["changes"]:
                 services.budget_amount_set(
                     budget_version=version,
                     line=lines[line_id],
@@ -472,8 +589,14 @@ def budget_import_apply(request: HttpRequest, year: int) -> HttpResponse:
                     expected_version=cell_version,
                     by=request.user,
                 )
+    except StaleEdit:
+        messages.error(request, _stale_import_message(version, payload["changes"]))
+        return redirect(_url("budget_import", request, year=year))
     except ServiceError as exc:
-        messages.error(request, f"Ingenting är inläst: {exc.message}")
+        if version.is_decided or BudgetVersion.objects.get(pk=version.pk).is_decided:
+            messages.error(request, _stale_import_message(version, payload["changes"]))
+        else:
+            messages.error(request, f"Ingenting är inläst: {exc.message}")
         return redirect(_url("budget_import", request, year=year))
     messages.success(request, f"{len(payload['changes'])} belopp är inlästa från Excel.")
     return redirect(_url("budget_detail", request, year=year))

@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import timezone
 
-from finsam.xlsx import Sheet, rows_to_xlsx
-from reporting.documents import TEXT, Document
+from finsam.xlsx import Percent, Sheet, rows_to_xlsx
+from reporting.documents import PCT, TEXT, Document
 from reporting.models import Logo
 
 PRINT_CSS = settings.BASE_DIR / "static" / "css" / "print.css"
@@ -77,34 +78,63 @@ def pdf_bytes(doc: Document, variant: str | None = None) -> bytes:
     return pdf
 
 
+def _kronor_label(text: str) -> str:
+    """The workbook holds kronor, so a "(tkr)" in a label would mislead."""
+    return text.replace("(tkr)", "(kr)").replace("tkr)", "kr)")
+
+
+def _is_percent(label: str) -> bool:
+    return "(%)" in label or label.rstrip().endswith("%")
+
+
+def _header_block(doc: Document) -> list[str]:
+    decided = f"beslutad {doc.decided_on} {doc.paragraph}".rstrip()
+    status = decided if doc.is_decided else "utkast"
+    return [
+        doc.association.name,
+        f"{doc.title} {doc.year}, {status}"
+        if str(doc.year) not in doc.title
+        else f"{doc.title}, {status}",
+        f"Utskriven {timezone.localdate():%Y-%m-%d}",
+    ]
+
+
 def xlsx_bytes(doc: Document) -> bytes:
-    """Every table of the document as a sheet, amounts as numbers in kronor."""
+    """Every table of the document as a sheet: amounts as numbers in kronor,
+    percentages rounded as printed (one decimal) with a percent format."""
     sheets: list[Sheet] = []
     used: set[str] = set()
     for table in doc.tables:
         name = (table.sheet or table.caption)[:31]
         for char in "[]:*?/\\":
             name = name.replace(char, "-")
+        name = _kronor_label(name)
         base, n = name, 2
         while name in used:
             suffix = f" {n}"
             name, n = base[: 31 - len(suffix)] + suffix, n + 1
         used.add(name)
-        header = [table.caption.replace("(tkr)", "(kr)")]
+        header = [_kronor_label(table.caption)]
         if table.notes:
             header.append("Not")
-        header.extend(table.columns)
-        sheet = Sheet(title=name, header=header)
+        header.extend(_kronor_label(c) for c in table.columns)
+        percent_columns = {
+            i for i, c in enumerate(table.columns) if table.unit == PCT or _is_percent(c)
+        }
+        sheet = Sheet(title=name, header=header, preamble=_header_block(doc))
         for row in table.rows:
+            percent_row = _is_percent(row.label)
             values = [
                 None
                 if v == ""
                 else v
                 if table.unit == TEXT or v is None or isinstance(v, str)
+                else Percent(Decimal(str(v)))
+                if percent_row or i in percent_columns
                 else Decimal(str(v))
-                for v in row.values
+                for i, v in enumerate(row.values)
             ]
-            cells = [row.label, *([row.note] if table.notes else []), *values]
+            cells = [_kronor_label(row.label), *([row.note] if table.notes else []), *values]
             if row.strong:
                 sheet.bold_rows.add(len(sheet.rows))
             sheet.rows.append(cells)

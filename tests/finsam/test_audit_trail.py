@@ -317,6 +317,12 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             lambda: ledger.account_mapping_save(association=a, account="5010", line=w.line, by=by),
             1,
         ),
+        "excel_row_mapping_save": (
+            lambda: budgets.excel_row_mapping_save(
+                association=a, name="Arbetsförmedling och Försäkringskassa", line=w.line, by=by
+            ),
+            1,
+        ),
         "insats_save": (
             lambda: insatser.insats_save(
                 association=a,
