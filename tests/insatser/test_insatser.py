@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
@@ -103,7 +104,11 @@ def test_the_demo_has_vastmanlands_insatser_with_their_codes(db):
 def test_the_detail_page_shows_granted_money(kansli_client, insats):
     insats = services.insats_set_status(insats=insats, status=Insats.BEVILJAD)
     services.funding_decision_add(
-        insats=insats, decided_on="2024-11-20", paragraph="§ 7", year=2025, amount=Decimal(1200000)
+        insats=insats,
+        decided_on=datetime.date(2024, 11, 20),
+        paragraph="§ 7",
+        year=2025,
+        amount=Decimal(1200000),
     )
     url = reverse("insatser:insats_detail", kwargs={"slug": "testbygden", "insats_id": insats.pk})
     page = kansli_client.get(url).content.decode()
