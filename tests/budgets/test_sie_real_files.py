@@ -475,3 +475,18 @@ def kansli_client(client, kansli_user, association):
     UserRole.objects.get_or_create(user=kansli_user, association=association, role=UserRole.KANSLI)
     client.force_login(kansli_user)
     return client
+
+
+def test_fortnox_export_with_rtrans_btrans_and_quantities(association, bas_lines):
+    plan, record = apply_file(association, "fortnox_bas2014.se")
+    assert record is not None and plan.findings == [] and plan.warnings == []
+    assert plan.chart == "BAS (BAS2014)"
+    how = {row.account: row.how for row in plan.mapping}
+    assert how["4010"] == "standard för BAS klass 4 (köpta tjänster)"
+    # #RTRANS/#BTRANS (a corrected row) are not counted twice.
+    assert outcome(association) == {
+        "Övriga intäkter": D(120000),
+        "Köpta tjänster": D(61200),  # 65xx (other external services) with class 4
+        "Personal": D(-10000),
+    }
+    assert year_statements(association=association, year=2024).income.arets_resultat == D(68800)
