@@ -34,6 +34,7 @@ UTF8_BOM = b"\xef\xbb\xbf"
 MAX_AMOUNT = Decimal("999999999999.99")
 
 NOT_SIE = "Filen är inte en SIE-fil"
+ZERO = Decimal(0)
 
 ENCODING_LABELS = {
     "cp437": "PC8 (IBM 437)",
@@ -53,6 +54,13 @@ _DATE = re.compile(r"\d{8}")
 _TRANS_LINE = re.compile(
     r'#TRANS[ \t]+([^\s"{}]+)[ \t]*\{([^{}"\\]*(?:"[^"\\]*"[^{}"\\]*)*)\}[ \t]*'
     r'([^\s"{}]+)(?:[ \t]+([^\s"{}]+|""))?(?:[ \t]+"([^"\\]*)")?(?:[ \t]+[^\s"{}]+)*[ \t]*'
+).fullmatch
+# The usual #VER line: series, number (bare or quoted), date, optional text, then
+# optional fields (registration date, signature).
+_VER_LINE = re.compile(
+    r'#VER[ \t]+(?:"([^"\\]*)"|([^\s"{}]+))[ \t]+(?:"([^"\\]*)"|([^\s"{}]+))[ \t]+'
+    r'(?:"([0-9]{8})"|([0-9]{8}))(?:[ \t]+(?:"([^"\\]*)"|([^\s"{}]+)))?'
+    r'(?:[ \t]+(?:"[^"\\]*"|[^\s"{}]+))*[ \t]*'
 ).fullmatch
 _INT = re.compile(r"-?\d+")
 
@@ -548,11 +556,15 @@ def parse(
                     )
                 else:
                     day = None
+                if _AMOUNT(raw) is None or len(raw) > 12:
+                    amount = _amount(raw, number)
+                else:
+                    amount = Decimal(raw) or ZERO
                 rows.append(
                     Trans(
                         account,
                         _objects(inner, number) if inner and not inner.isspace() else (),
-                        _amount(raw, number),
+                        amount,
                         day,
                         trans_text or "",
                         number,
@@ -564,6 +576,23 @@ def parse(
             if tokens is not None and tokens[0] == "#TRANS":
                 rows.append(_trans(tokens, number, dates))
                 trans_count += 1
+                continue
+        if ver is None and stripped[:4] == "#VER":
+            match = _VER_LINE(stripped)
+            if match is not None:
+                series_q, series, number_q, ver_no, date_q, raw_date, text_q, text_bare = (
+                    match.groups()
+                )
+                raw_date = raw_date or date_q
+                day = dates.get(raw_date) or dates.setdefault(raw_date, _date(raw_date, number))
+                ver = (
+                    series if series is not None else series_q,
+                    ver_no if ver_no is not None else number_q,
+                    day,
+                    text_q if text_q is not None else (text_bare or ""),
+                    number,
+                )
+                seen_content = True
                 continue
         if not seen_content:
             if not stripped.startswith("#"):
