@@ -432,6 +432,11 @@ def _fast_tokens(text: str) -> list[Token] | None:
 def _objects(inner: str, line: int) -> Objects:
     """The pairs of an object list's inside (quotes balanced, no escapes)."""
     if '"' in inner:
+        parts = inner.split('"')
+        if len(parts) == 3 and not parts[2].strip():  # the usual {6 "TEAM"}
+            dim = parts[0].split()
+            if len(dim) == 1:
+                return ((dim[0], parts[1]),)
         fields: list[str] = []
         for index, part in enumerate(inner.split('"')):
             if index % 2:
