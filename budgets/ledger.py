@@ -919,8 +919,12 @@ def apply_import(
     if fiscal_year.is_closed:
         raise ImportRefused(f"Räkenskapsåret {plan.year} är stängt och kan inte längre ändras.")
     counts = {
-        "utfall": _replace_actuals(association, plan),
-        "balansposter": _replace_balances(fiscal_year, plan),
+        f"{what} {kind}": n
+        for what, changed in (
+            ("utfallsrader", _replace_actuals(association, plan)),
+            ("balansrader", _replace_balances(fiscal_year, plan)),
+        )
+        for kind, n in changed.items()
     }
     if plan.equity_opening is not None and plan.equity_opening != fiscal_year.equity_opening:
         fiscal_year.equity_opening = plan.equity_opening
@@ -986,7 +990,7 @@ def _replace_actuals(association: Association, plan: ImportPlan) -> dict[str, in
         Actual.objects.bulk_update(changed, ["amount", "version"], batch_size=1000)
     if new:
         Actual.objects.bulk_create(new, batch_size=1000)
-    return {"nya": len(new), "andrade": len(changed), "borttagna": len(gone)}
+    return {"nya": len(new), "ändrade": len(changed), "borttagna": len(gone)}
 
 
 def _replace_balances(fiscal_year: FiscalYear, plan: ImportPlan) -> dict[str, int]:
@@ -1027,7 +1031,7 @@ def _replace_balances(fiscal_year: FiscalYear, plan: ImportPlan) -> dict[str, in
         )
     if new:
         BalanceLine.objects.bulk_create(new, batch_size=1000)
-    return {"nya": len(new), "andrade": len(changed), "borttagna": len(gone)}
+    return {"nya": len(new), "ändrade": len(changed), "borttagna": len(gone)}
 
 
 @transaction.atomic
