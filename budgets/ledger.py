@@ -108,18 +108,18 @@ CATEGORY_WORDS = {
 STATE_WORDS = ("staten", "statligt", "statens", "försäkringskassa", "arbetsförmedling")
 
 
-def chart_family(kptyp: str) -> str:
+def _chart_family(kptyp: str) -> str:
     """Kommun-Bas or BAS (BAS 20xx, EUBAS97, BAS95 and a file without #KPTYP)."""
     return KOMMUNBAS if "KOMMUN" in kptyp.upper() else BAS
 
 
-def chart_label(kptyp: str) -> str:
+def _chart_label(kptyp: str) -> str:
     if not kptyp:
         return "BAS (filen anger ingen kontoplan)"
-    return "Kommun-Bas" if chart_family(kptyp) == KOMMUNBAS else f"BAS ({kptyp})"
+    return "Kommun-Bas" if _chart_family(kptyp) == KOMMUNBAS else f"BAS ({kptyp})"
 
 
-def result_category(account: str, family: str) -> tuple[str | None, str]:
+def _result_category(account: str, family: str) -> tuple[str | None, str]:
     """The category of a result account (class 3–8) and the range it was read from;
     None for what no chart gives a default (class 9, internal accounts)."""
     two = int(account[:2]) if account[:2].isdigit() and len(account) >= 2 else 0
@@ -159,11 +159,11 @@ def result_category(account: str, family: str) -> tuple[str | None, str]:
 
 def default_item(account: str) -> str | None:
     """The balance item of a balance account by its class (Kommun-Bas and BAS alike)."""
-    item, _ = default_item_with_note(account)
+    item, _ = _item_with_note(account)
     return item
 
 
-def default_item_with_note(account: str) -> tuple[str | None, str]:
+def _item_with_note(account: str) -> tuple[str | None, str]:
     """The balance item of a balance account by its class, and a note when the
     statements have no line of its own for it (the nearest line is taken)."""
     two = account[:2]
@@ -325,7 +325,7 @@ class _Targets:
                 self.financial[group] = candidates[0]
         self.account_types = sie.account_types
         self.names = sie.accounts
-        self.family = chart_family(sie.chart)
+        self.family = _chart_family(sie.chart)
         self.chart_name = "Kommun-Bas" if self.family == KOMMUNBAS else "BAS"
         self._defaults: dict[str, tuple[BudgetLine | None, str, str]] = {}
 
@@ -346,7 +346,7 @@ class _Targets:
         return self._defaults[account]
 
     def _default_line(self, account: str, total: Decimal) -> tuple[BudgetLine | None, str, str]:
-        category, span = result_category(account, self.family)
+        category, span = _result_category(account, self.family)
         if category is None:
             return None, f"ingen standard för {span}", ""
         how = f"standard för {self.chart_name} {span} ({CATEGORY_LABELS[category]})"
@@ -414,7 +414,7 @@ class _Targets:
         if is_balance_account(account):
             item = default_item(account)
             return f"item:{item}" if item and item != EQUITY else ""
-        category, _ = result_category(account, self.family)
+        category, _ = _result_category(account, self.family)
         if category == INCOME:
             groups: tuple[str, ...] = OPERATING_INCOME_GROUPS
         elif category in CATEGORY_WORDS or category is None:
@@ -433,7 +433,7 @@ class _Targets:
         mapped = self.mapping.get(account)
         if mapped is not None and mapped.item:
             return mapped.item, "förbundets mappning", ""
-        item, note = default_item_with_note(account)
+        item, note = _item_with_note(account)
         return item, f"standard för {self.chart_name} {account[:2]}", note
 
 
@@ -634,7 +634,7 @@ def plan_import(
         verification_count=sie.verification_count,
         transaction_count=sie.transaction_count,
         encoding=sie.encoding_label,
-        chart=chart_label(sie.chart),
+        chart=_chart_label(sie.chart),
     )
     plan.warnings = list(sie.warnings)
     if sie.warning_count > len(sie.warnings):
@@ -649,7 +649,7 @@ def plan_import(
     ):
         if amount == 0:
             continue
-        if result_category(account, targets.family)[0] == YEAR_RESULT and (
+        if _result_category(account, targets.family)[0] == YEAR_RESULT and (
             account not in targets.mapping
         ):
             skipped.add(account)
@@ -914,10 +914,12 @@ def apply_import(
             f"{file_name}: förhandsgranskningen har iakttagelser som måste bekräftas innan "
             "filen läses in: " + " ".join(plan.findings)
         )
-    fiscal_year = services.fiscal_year_ensure(association=association, year=plan.year)
-    fiscal_year = FiscalYear.objects.select_for_update().get(pk=fiscal_year.pk)
-    if fiscal_year.is_closed:
-        raise ImportRefused(f"Räkenskapsåret {plan.year} är stängt och kan inte längre ändras.")
+    services.fiscal_year_ensure(association=association, year=plan.year)
+    try:
+        fiscal_year = services.lock_open_year(association, plan.year)
+    except ServiceError as exc:
+        raise ImportRefused(exc.message) from exc
+    assert fiscal_year is not None
     counts = {
         f"{what} {kind}": n
         for what, changed in (

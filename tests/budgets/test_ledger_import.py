@@ -171,10 +171,10 @@ def test_default_item_by_account_class():
     assert default_item("2440") == BalanceLine.LIABILITIES
     # The statements have no line for fixed assets, untaxed reserves or long-term
     # debt: the nearest line, with a note in the preview.
-    assert ledger.default_item_with_note("1220")[0] == BalanceLine.RECEIVABLES
-    assert "anläggningstillgångar" in ledger.default_item_with_note("1220")[1]
-    assert ledger.default_item_with_note("2150")[0] == BalanceLine.PENSIONS
-    assert ledger.default_item_with_note("2350")[0] == BalanceLine.LIABILITIES
+    assert ledger._item_with_note("1220")[0] == BalanceLine.RECEIVABLES
+    assert "anläggningstillgångar" in ledger._item_with_note("1220")[1]
+    assert ledger._item_with_note("2150")[0] == BalanceLine.PENSIONS
+    assert ledger._item_with_note("2350")[0] == BalanceLine.LIABILITIES
     assert default_item("3010") is None
 
 
