@@ -403,6 +403,7 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
     association = request.association
     upload_form = UploadForm()
     upload = None
+    mismatches: list[ledger.Mismatch] = []
     wanted = request.POST.get("fil") or request.GET.get("fil")
     if wanted and str(wanted).isdigit():
         upload = SieUpload.objects.filter(
@@ -426,6 +427,7 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
                     )
                 except ledger.ImportRefused as exc:
                     upload_form.add_error("file", exc.message)
+                    mismatches = exc.mismatches
                 else:
                     upload = SieUpload.objects.create(
                         association=association,
@@ -470,6 +472,7 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
                 stream=io.BytesIO(bytes(upload.content)),
                 file_name=upload.file_name,
                 expected_year=year,
+                confirm=request.POST.get("confirm") == "1",
                 by=request.user,
             )
         except ledger.ImportRefused as exc:
@@ -497,6 +500,7 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
             )
         except ledger.ImportRefused as exc:
             error = exc.message
+            mismatches = exc.mismatches
     imports = LedgerImport.objects.filter(
         association=association, fiscal_year__year=year
     ).select_related("imported_by")
@@ -509,6 +513,7 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
             "upload_form": upload_form,
             "plan": plan,
             "error": error,
+            "mismatches": mismatches,
             "targets": _targets(request),
             "imports": imports,
             "nav_section": "reporting",

@@ -169,8 +169,13 @@ def test_default_item_by_account_class():
     assert default_item("2011") == "eget_kapital"
     assert default_item("2230") == BalanceLine.PENSIONS
     assert default_item("2440") == BalanceLine.LIABILITIES
-    assert default_item("1220") is None
-    assert default_item("2350") is None
+    # The statements have no line for fixed assets, untaxed reserves or long-term
+    # debt: the nearest line, with a note in the preview.
+    assert ledger._item_with_note("1220")[0] == BalanceLine.RECEIVABLES
+    assert "anläggningstillgångar" in ledger._item_with_note("1220")[1]
+    assert ledger._item_with_note("2150")[0] == BalanceLine.PENSIONS
+    assert ledger._item_with_note("2350")[0] == BalanceLine.LIABILITIES
+    assert default_item("3010") is None
 
 
 def test_a_valid_file_fills_outcome_per_line_and_month(association, chart):
@@ -301,8 +306,32 @@ def test_a_file_of_another_year_than_expected_is_refused(association, chart):
 
 
 def test_an_unmapped_account_is_listed_and_refused(association, chart):
+    # Class 9 (internal accounts) has no default in any chart.
     extra = """\
-#VER A 6 20240601 "Okänt"
+#VER A 6 20240601 "Internt"
+{
+#TRANS 9999 {} 100.00
+#TRANS 1930 {} -100.00
+}
+"""
+    text = sie_text(cash="5450.00", extra=extra)
+    plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
+    assert [u.account for u in plan.unmapped] == ["9999"]
+    assert not plan.can_apply
+    row = next(r for r in plan.mapping if r.account == "9999")
+    assert row.target == "" and row.choice == f"line:{chart['office'].id}"  # a cost line
+    _refused(association, text, "9999")
+    # Once mapped, it imports.
+    ledger.account_mapping_save(association=association, account="9999", line=chart["office"])
+    plan, record = apply(association, sie_text(cash="5450.00", extra=extra))
+    assert record is not None
+    assert outcome(association)[("Kansli", 6)] == D(100)
+
+
+def test_an_account_without_mapping_takes_the_default_of_its_class(association, chart):
+    # 5999 is personnel in Kommun-Bas: the cost line named for the office (kansli).
+    extra = """\
+#VER A 6 20240601 "Personal"
 {
 #TRANS 5999 {} 100.00
 #TRANS 1930 {} -100.00
@@ -310,29 +339,31 @@ def test_an_unmapped_account_is_listed_and_refused(association, chart):
 """
     text = sie_text(cash="5450.00", extra=extra)
     plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
-    assert [u.account for u in plan.unmapped] == ["5999"]
-    assert not plan.can_apply
-    _refused(association, text, "5999")
-    # A projekt object nobody knows does not map an unmapped account either.
-    text = sie_text().replace('#TRANS 4611 {6 "TEAM"}', '#TRANS 4611 {6 "OKAND"}')
-    _refused(association, text, "4611")
-    # Once mapped, it imports.
-    ledger.account_mapping_save(association=association, account="5999", line=chart["office"])
-    plan, record = apply(association, sie_text(cash="5450.00", extra=extra))
-    assert record is not None
-    assert outcome(association)[("Kansli", 6)] == D(100)
-
-
-def test_an_unmapped_balance_account_is_refused(association, chart):
-    text = sie_text().replace("#UB 0 2440 -500.00", "#UB 0 2350 -500.00")
-    plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
-    assert [(u.account, u.balance) for u in plan.unmapped] == [("2350", True)]
-    _refused(association, text, "2350")
-    ledger.account_mapping_save(
-        association=association, account="2350", item=BalanceLine.LIABILITIES
+    assert plan.unmapped == []
+    row = next(r for r in plan.mapping if r.account == "5999")
+    assert (row.target, row.how) == (
+        "Kansli",
+        "standard för Kommun-Bas klass 5 (personalkostnader)",
     )
+    # A projekt object nobody knows goes by the account's default too.
+    text = sie_text().replace('#TRANS 4611 {6 "TEAM"}', '#TRANS 4611 {6 "OKAND"}')
+    plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
+    row = next(r for r in plan.mapping if r.account == "4611")
+    assert row.target == "Kansli" and "Kommun-Bas klass 4" in row.how
+
+
+def test_a_balance_account_without_an_own_line_goes_to_the_nearest_with_a_note(association, chart):
+    text = sie_text().replace("2440", "2350")
+    plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
+    assert plan.unmapped == []
+    row = next(r for r in plan.mapping if r.account == "2350")
+    assert row.target == "Kortfristiga skulder" and "långfristiga skulder" in row.note
+    assert any("2350" in note for note in plan.notes)
+    # A changed mapping is remembered for the association.
+    ledger.account_mapping_save(association=association, account="2350", item=BalanceLine.PENSIONS)
     apply(association, text)
-    assert BalanceLine.objects.get(account="2350").amount == D(500)
+    line = BalanceLine.objects.get(account="2350")
+    assert (line.item, line.amount) == (BalanceLine.PENSIONS, D(500))
 
 
 # --- the same file twice, a changed file ------------------------------------------
@@ -353,7 +384,7 @@ def test_a_changed_file_replaces_the_year(association, chart):
     # Someone enters an outcome by hand in a month the ledger does not have.
     fiscal_year = FiscalYear.objects.get(association=association, year=2024)
     services.actuals_set(fiscal_year=fiscal_year, line=chart["office"], month=7, amount=D(999))
-    text = sie_text(kansli="2500.00", cash="5050.00").replace("#UB 0 1510 1000.00\n", "")
+    text = sie_text(kansli="2500.00", cash="5050.00")
     plan, record = apply(association, text)
     assert record is not None
     assert outcome(association) == {
@@ -363,7 +394,7 @@ def test_a_changed_file_replaces_the_year(association, chart):
         ("Finansiella intäkter", 12): D(50),
     }
     balances = {b.label: b.amount for b in BalanceLine.objects.filter(fiscal_year=fiscal_year)}
-    assert balances == {"Bank": D(5050), "Leverantörsskulder": D(500)}
+    assert balances == {"Bank": D(5050), "Kundfordringar": D(1000), "Leverantörsskulder": D(500)}
     assert LedgerImport.objects.filter(association=association).count() == 2
     changes = record.changes
     assert changes["ar"] == 2024
@@ -371,7 +402,6 @@ def test_a_changed_file_replaces_the_year(association, chart):
         "Kansli": [D(2999), D(2500)]
     }
     assert {k: [D(x) for x in v] for k, v in changes["balanser"].items()} == {
-        "Fordringar": [D(1000), D(0)],
         "Kassa och bank": [D(5550), D(5050)],
     }
     assert changes["ingaende_eget_kapital"] is None

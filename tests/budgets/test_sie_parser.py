@@ -269,7 +269,15 @@ def test_error_without_line() -> None:
         ("#FLAGGA 0\n#VER A 1 20240101\n{\n#TRANS 1 {} 0 2024\n}\n", 4, "Ogiltigt datum"),
         ("#FLAGGA 0\n#VER A 1 20240101\n{\n#VER A 2 20240101\n", 4, "Ny #VER"),
         ("#FLAGGA 0\n#VER A 1\n", 2, "#VER saknar"),
-        ('#FLAGGA 0\n#FNAMN "Oavslutad\n', 2, "citattecken"),
+        ('#FLAGGA 0\n#IB 0 "1930 100.00\n', 2, "citattecken"),
+        ('#FLAGGA 0\n#VER A 1 20240101\n{\n#TRANS 1930 {6 "P} 1\n}\n', 4, "citattecken"),
+        ("#FLAGGA 0\n#UB 0 1930 1000000000000.00\n", 2, "999 999 999 999,99"),
+        ("#FLAGGA 0\n#VER A 1 20240101\n{\n#TRANS 1930 {} -1000000000000\n}\n", 4, "större"),
+        ("#FLAGGA 0\n#RES 0 3010 NaN\n", 2, "Ogiltigt belopp"),
+        ("#FLAGGA 0\n#RES 0 3010 Infinity\n", 2, "Ogiltigt belopp"),
+        ("#FLAGGA 0\n#RAR 0 20240101\n", 2, "#RAR saknar"),
+        ("#FLAGGA 0\n#PSALDO 0 202401 3010 {} 1x\n", 2, "Ogiltigt belopp"),
+        ("#FLAGGA 0\n#VER A 1 20240101\n{\nTRANS 1930 {} 1\n}\n", 4, "ingen #-tagg"),
         ("#FLAGGA 0\n#PSALDO 0 202401 3010 {1} 5\n", 2, "Objektlistan"),
         ("#FLAGGA 0\n#PSALDO 0 202401 3010 {1 2 5\n", 2, "Objektlistan saknar"),
         ("#FLAGGA 0\n#RAR x 20240101 20241231\n", 2, "Ogiltigt årsnummer"),
@@ -443,3 +451,94 @@ def test_stream_is_never_read_whole() -> None:
 
     sie = parse(Guard(SAMPLE.encode("cp437")))
     assert sie.company_name == "Bygdegårdsföreningen Åsa-Öje"
+
+
+# --- fast paths, leniency, encodings ----------------------------------------------------
+
+
+def test_fast_and_general_paths_read_the_same() -> None:
+    text = (
+        "#FLAGGA 0\n"
+        '#VER "A" "12" "20240105" "Faktura" 20240106 "Eva"\n{\n'
+        '#TRANS 4611 {6 "TEAM" 1 "100"} 100.50 20240105 "Text" 3 "Eva"\n'
+        '#TRANS 4612 {6 "TE AM"} 0.50 "" "Utan datum"\n'
+        "#TRANS 1930 {} -101.00\n}\n"
+        '#VER B 7 20240106 "Med \\"citat\\""\n{\n'
+        '#TRANS 4611 {6 "A\\"B"} 1.00\n#TRANS 1930 {} -1\n}\n'
+    )
+    _, vers = parse_all(text.encode())
+    first, second = vers
+    assert (first.series, first.number, first.date, first.text) == (
+        "A",
+        "12",
+        date(2024, 1, 5),
+        "Faktura",
+    )
+    assert [(t.account, t.objects, t.amount, t.date, t.text) for t in first.transactions] == [
+        ("4611", (("6", "TEAM"), ("1", "100")), Decimal("100.50"), date(2024, 1, 5), "Text"),
+        ("4612", (("6", "TE AM"),), Decimal("0.50"), None, "Utan datum"),
+        ("1930", (), Decimal("-101"), None, ""),
+    ]
+    assert second.text == 'Med "citat"'
+    assert second.transactions[0].objects == (("6", 'A"B'),)
+
+
+def test_glued_and_unterminated_quotes_in_names_warn() -> None:
+    text = (
+        "#FLAGGA 0\n"
+        '#KONTO 1684 "Fordringar hos leverant"r"\n'
+        '#KONTO 2440 "F"retagets l"n"\n'
+        '#OBJEKT 1 "10" "Kansli"r"\n'
+        '#FNAMN "Oavslutad\n'
+        "#KTYP 3010\n#KTYP\n#NYTAGG 1 2\n"
+    )
+    sie, _ = parse_all(text.encode("cp437"))
+    assert sie.accounts == {"1684": 'Fordringar hos leverant"r', "2440": 'F"retagets l"n'}
+    assert sie.objects == {("1", "10"): 'Kansli"r'}
+    assert sie.company_name == "Oavslutad"
+    assert sie.account_types == {}
+    assert [w.split(":")[0] for w in sie.warnings] == [f"Rad {n}" for n in range(2, 9)]
+
+
+def test_warnings_are_capped_but_counted() -> None:
+    sie, _ = parse_all(b"#FLAGGA 0\n" + b"#OKAND 1\n" * 500)
+    assert len(sie.warnings) == 50 and sie.warning_count == 500
+
+
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [("latin-1", "latin-1"), ("cp1252", "cp1252"), ("cp437", "cp437"), ("utf-8", "utf-8")],
+)
+def test_encoding_by_the_bytes(encoding: str, expected: str) -> None:
+    dash = "–" if encoding in ("cp1252", "utf-8") else "-"
+    text = f'#FLAGGA 0\n#FNAMN "Samordningsförbundet Västerås {dash} Öster"\n'
+    sie, _ = parse_all(text.encode(encoding))
+    assert sie.encoding == expected
+    assert sie.company_name == f"Samordningsförbundet Västerås {dash} Öster"
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        (b"<!DOCTYPE html><html><body>Fel</body></html>", "webbsida (HTML)"),
+        (b"  \n<html><head></head></html>", "webbsida (HTML)"),
+        (b"PK\x03\x04\x14\x00rest", "zip-arkiv"),
+        (b"%PDF-1.7\n", "PDF"),
+        (b"\x1f\x8b\x08\x00", "gzip"),
+    ],
+)
+def test_files_that_are_something_else_say_what_they_look_like(data: bytes, fragment: str):
+    with pytest.raises(SieError) as info:
+        parse_all(data)
+    assert info.value.message.startswith("Filen är inte en SIE-fil")
+    assert fragment in info.value.message
+
+
+def test_the_largest_amount_is_read_and_the_next_refused() -> None:
+    ok = "#FLAGGA 0\n#UB 0 1930 999999999999.99\n#UB 0 2440 -999999999999.99\n"
+    sie, _ = parse_all(ok.encode())
+    assert sie.closing[(0, "1930")] == Decimal("999999999999.99")
+    for bad in ("1000000000000.00", "999999999999.991", "0001000000000000"):
+        with pytest.raises(SieError, match="999 999 999 999,99") as info:
+            parse_all(f"#FLAGGA 0\n#UB 0 1930 {bad}\n".encode())
+        assert info.value.line == 2
