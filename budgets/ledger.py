@@ -34,11 +34,11 @@ from budgets.models import (
     BudgetLine,
     FiscalYear,
     LedgerImport,
+    SieUpload,
 )
 from budgets.sie import SieError, SieFile, Verification, is_balance_account, parse
-from finsam.models import AuditEntry
 from finsam.money import format_kronor
-from finsam.services import ServiceError, audit, save_recorded, snapshot
+from finsam.services import ServiceError, delete_recorded, save_recorded, snapshot
 from finsam.validators import normalize_orgnr
 from members.models import Association
 
@@ -932,7 +932,7 @@ def apply_import(
         fiscal_year.equity_opening = plan.equity_opening
         fiscal_year.version += 1
         fiscal_year.save(update_fields=["equity_opening", "version"])
-    record = LedgerImport.objects.create(
+    record = LedgerImport(
         association=association,
         fiscal_year=fiscal_year,
         file_name=file_name[:255],
@@ -940,9 +940,12 @@ def apply_import(
         imported_by=by if getattr(by, "is_authenticated", False) else None,
         changes=plan.summary(),
     )
-    after = snapshot(record)
-    after.update(
-        {
+    save_recorded(
+        record,
+        association_id=association.id,
+        by=by,
+        before=None,
+        note={
             "fil": file_name,
             "sha256": plan.sha256,
             "verifikationer": plan.verification_count,
@@ -952,15 +955,7 @@ def apply_import(
             if plan.equity_opening is not None
             else None,
             "bekraftad": bool(plan.findings),
-        }
-    )
-    audit(
-        association_id=association.id,
-        user=by,
-        action=AuditEntry.CREATE,
-        obj=record,
-        before=None,
-        after=after,
+        },
     )
     return plan, record
 
@@ -1067,3 +1062,24 @@ def account_mapping_save(
     if before is not None and snapshot(mapping) == before:
         return mapping
     return save_recorded(mapping, association_id=association.id, by=by, before=before)
+
+
+@transaction.atomic
+def upload_store(
+    *, association: Association, year: int, file_name: str, content: bytes, by: Any = None
+) -> SieUpload:
+    """Keep an uploaded file for its preview; recorded, with its SHA-256."""
+    upload = SieUpload(
+        association=association,
+        year=year,
+        file_name=file_name[:255],
+        content=content,
+        uploaded_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    return save_recorded(upload, association_id=association.id, by=by, before=None)
+
+
+@transaction.atomic
+def upload_discard(*, upload: SieUpload, by: Any = None) -> None:
+    """Throw away a previewed file (after its import, or unused); recorded."""
+    delete_recorded(upload, association_id=upload.association_id, by=by)

@@ -19,6 +19,12 @@ from finsam.money import format_kronor, format_number
 NOTE_LABELS = {
     "reopen_reason": "skäl till att året öppnades",
     "weights": "fördelningsnyckel",
+    "fil": "fil",
+    "verifikationer": "antal verifikationer",
+    "transaktioner": "antal transaktioner",
+    "rader": "ändrade rader",
+    "ingaende_eget_kapital": "ingående eget kapital",
+    "bekraftad": "bekräftad trots avvikelser",
     "reasons": "avslutsorsaker",
     "breakdowns": "fördelningar",
     "file": "fil",
@@ -116,6 +122,10 @@ def _format(field: models.Field | None, value: Any, names: dict, key: str = "") 
             f"{names.get(('members.Member', str(k)), f'nr {k}')}: {format_number(Decimal(str(v)), 2 if Decimal(str(v)) % 1 else 0)}"
             for k, v in value.items()
         )
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if key == "ingaende_eget_kapital":
+        return format_kronor(Decimal(str(value))) + " kr"
     if field is None:
         if isinstance(value, list | dict):
             return (

@@ -429,12 +429,12 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
                     upload_form.add_error("file", exc.message)
                     mismatches = exc.mismatches
                 else:
-                    upload = SieUpload.objects.create(
+                    upload = ledger.upload_store(
                         association=association,
                         year=year,
-                        file_name=f.name[:255],
+                        file_name=f.name,
                         content=content,
-                        uploaded_by=request.user,
+                        by=request.user,
                     )
                     return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
     elif request.method == "POST" and upload is None:
@@ -478,14 +478,14 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
         except ledger.ImportRefused as exc:
             messages.error(request, exc.message)
             return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
-        upload.delete()
+        ledger.upload_discard(upload=upload, by=request.user)
         if record is None:
             messages.info(request, f"{plan.file_name} ändrar inget: den är redan inläst.")
         else:
             messages.success(request, f"{plan.file_name} är inläst för {year}.")
         return redirect(_url("statements", request, year=year))
     elif request.method == "POST" and action == "discard":
-        upload.delete()
+        ledger.upload_discard(upload=upload, by=request.user)
         messages.info(request, "Filen är bortkastad; inget är sparat.")
         return redirect(_url("sie_import", request, year=year))
 

@@ -313,6 +313,21 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             1,
         ),
         "apply_import": (None, 0),  # covered by tests/budgets/test_ledger_import.py
+        "upload_store": (
+            lambda: ledger.upload_store(
+                association=a, year=2025, file_name="bok.se", content=b"#FLAGGA 0\n", by=by
+            ),
+            1,
+        ),
+        "upload_discard": (
+            lambda: ledger.upload_discard(
+                upload=ledger.upload_store(
+                    association=a, year=2025, file_name="bok.se", content=b"#FLAGGA 0\n"
+                ),
+                by=by,
+            ),
+            2,  # stored, then thrown away
+        ),
         "account_mapping_save": (
             lambda: ledger.account_mapping_save(association=a, account="5010", line=w.line, by=by),
             1,
