@@ -28,7 +28,7 @@ def _job_url(request: HttpRequest, job: RenderedPdf) -> str:
 def _file(job: RenderedPdf) -> HttpResponse:
     response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
-    response["X-Content-SHA256-Source"] = job.key
+    response["X-Source-SHA256"] = job.key  # the print HTML and variant it was made from
     return response
 
 
