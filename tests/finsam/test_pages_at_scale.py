@@ -58,3 +58,20 @@ def test_the_benchmark_sie_file_parses_with_the_transactions_asked_for(tmp_path)
     assert made >= 1000
     assert sum(seen) == made
     assert parsed.orgnr == "222000-2824"
+
+
+def test_the_driftredovisning_grows_with_the_copies(demo_client, django_assert_max_num_queries):
+    from reporting.selectors import operating_report
+
+    _, association = demo_client
+    before = operating_report(association=association, year=bench.YEAR)
+    bench.scale(association, 3)
+    with django_assert_max_num_queries(5):
+        after = operating_report(association=association, year=bench.YEAR)
+    assert len(after.insatser) == 3 * len(before.insatser) > 0
+    # Costs come from lines that are all copied (contribution lines are income).
+    for mine, theirs in zip(after.sections[1:], before.sections[1:], strict=True):
+        assert len(mine.rows) == 3 * len(theirs.rows)
+        assert mine.total.outcome_cost == 3 * theirs.total.outcome_cost
+        assert mine.total.budget_cost == 3 * theirs.total.budget_cost
+    assert after.operating_total.outcome_cost == 3 * before.operating_total.outcome_cost
