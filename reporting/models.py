@@ -129,6 +129,7 @@ class DecidedDocument(models.Model):
             what += f", budget version {self.budget_version.number}"
         return f"Beslutat dokument: {what}, beslut {self.decided_on} {self.paragraph}".strip()
 
+
 class RenderedPdf(models.Model):
     """A PDF of a document that is not decided, rendered in the background and kept by
     the content it was made from (SHA-256 of the print HTML and the variant): the same
