@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0001_initial'),
-        ('reporting', '0002_decided_snapshots'),
+        ('reporting', '0003_swedish_labels'),
     ]
 
     operations = [
