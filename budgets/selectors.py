@@ -21,6 +21,19 @@ class Cell:
     editable: bool
     typed: str | None = None  # what the user typed, when it could not be saved
     error: str | None = None
+    year: str = ""  # the cell's year, for its label
+    # Plain strings for the grid's attributes, made once: the template would otherwise
+    # localise each integer and add year and offset per cell.
+    key: str = field(init=False, repr=False)
+    col: str = field(init=False, repr=False)
+    line: str = field(init=False, repr=False)
+    version: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.line = str(self.line_id)
+        self.col = str(self.offset)
+        self.key = f"{self.line_id}-{self.offset}"
+        self.version = str(self.cell_version)
 
 
 @dataclass
@@ -123,6 +136,7 @@ def budget_grid(
     groups = {
         key: Group(key, label, key in BudgetLine.INCOME_GROUPS) for key, label in BudgetLine.GROUPS
     }
+    years = [str(budget.year + o) for o in OFFSETS]
     for line in lines:
         if line.retired and line.id not in used:
             continue
@@ -133,9 +147,18 @@ def budget_grid(
             filled, contribution = contribution_for(contributions, key, budget.year + offset)
             if version.is_decided and amount_row is not None:
                 # Frozen at the decision, whatever the allocation says now.
-                cells.append(Cell(line.id, offset, amount_row.amount, amount_row.version, False))
+                cells.append(
+                    Cell(
+                        line.id,
+                        offset,
+                        amount_row.amount,
+                        amount_row.version,
+                        False,
+                        year=years[offset],
+                    )
+                )
             elif filled:
-                cells.append(Cell(line.id, offset, contribution, 0, False))
+                cells.append(Cell(line.id, offset, contribution, 0, False, year=years[offset]))
             else:
                 cells.append(
                     Cell(
@@ -144,6 +167,7 @@ def budget_grid(
                         amount_row.amount if amount_row else None,
                         amount_row.version if amount_row else 0,
                         editable and not line.retired,
+                        year=years[offset],
                     )
                 )
         groups[line.group].rows.append(Row(line, cells))

@@ -86,6 +86,7 @@ def _grid_page(request: HttpRequest, grid, status: int = 200, errors: int = 0) -
         "budgets/budget_detail.html",
         {
             "grid": grid,
+            "cell_url": _url("cell_save", request, year=grid.budget.year),
             "can_edit": can_edit(request.role),
             "errors": errors,
             "nav_section": "budgets",
@@ -157,7 +158,13 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
     response = render(
         request,
         "budgets/cell_response.html",
-        {"grid": grid, "cell": cell, "row_line": line, "can_edit": True},
+        {
+            "grid": grid,
+            "cell": cell,
+            "row_line": line,
+            "cell_url": _url("cell_save", request, year=year),
+            "can_edit": True,
+        },
     )
     if not error:
         response["HX-Trigger"] = "budget-changed"  # the totals fetch themselves anew

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "finsam",
     "members",
     "budgets",
@@ -126,6 +128,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # failing on a lock upgrade, and a year's closing and its writes never interleave.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME") or None}
+
+# Long work (PDFs of drafts) runs as background tasks, queued in the database itself
+# (django-tasks-db), so SQLite and PostgreSQL both work and nothing else is needed.
+# `manage.py db_worker` runs them (`make run` starts it beside the server). Tests use
+# the immediate backend unless a test runs the worker itself.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6.0 default, chosen now

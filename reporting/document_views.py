@@ -11,7 +11,7 @@ from django.urls import reverse
 from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
-from reporting import decisions, documents, services
+from reporting import decisions, documents, pdf_jobs, pdf_views, services
 from reporting import render as rendering
 from reporting.models import AR, VP, DecidedDocument, NarrativeSection
 
@@ -148,7 +148,12 @@ def _document_page(kind: str):
                 "doc": doc,
                 "kind": kind,
                 "formats": [
-                    (f, label, _url(f"document_{kind}_{f}", request, year=year) + query)
+                    (
+                        f,
+                        label,
+                        _url(f"document_{kind}_{f}", request, year=year) + query,
+                        _in_background(f, stored),
+                    )
                     for f, label in FORMATS.items()
                 ],
                 "stored": stored,
@@ -181,12 +186,7 @@ def _document_download(kind: str, fmt: str):
             return response
         if fmt in ("pdf", "pdf-a") and stored is not None:
             return _stored_pdf(stored, name)
-        suffix = {"pdf": "", "pdf-a": "-pdfa", "pdf-ua": "-pdfua"}[fmt]
-        pdf = rendering.pdf_bytes(doc, rendering.VARIANTS[fmt])
-        response = HttpResponse(pdf, content_type="application/pdf")
-        status = "-beslutad" if doc.is_decided else "-utkast"
-        response["Content-Disposition"] = f'attachment; filename="{name}{status}{suffix}.pdf"'
-        return response
+        return _draft_pdf(request, doc, kind, fmt, name)
 
     view.__name__ = f"document_{kind}_{fmt}"
     return view
@@ -198,6 +198,31 @@ def _stored_pdf(stored: DecidedDocument, name: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}-beslutad.pdf"'
     response["X-Content-SHA256"] = stored.sha256
     return response
+
+
+def _draft_pdf(
+    request: HttpRequest, doc: documents.Document, kind: str, fmt: str, name: str
+) -> HttpResponse:
+    """A PDF that is not a stored decided one: from the cache when this content was
+    rendered before, else rendered by the background worker (reporting.pdf_jobs)."""
+    suffix = {"pdf": "", "pdf-a": "-pdfa", "pdf-ua": "-pdfua"}[fmt]
+    status = "-beslutad" if doc.is_decided else "-utkast"
+    job = pdf_jobs.request_pdf(
+        association=request.association,
+        doc=doc,
+        kind=kind,
+        fmt=fmt,
+        filename=f"{name}{status}{suffix}.pdf",
+    )
+    return pdf_views.job_response(request, job)
+
+
+def _in_background(fmt: str, stored: DecidedDocument | None) -> bool:
+    """Whether a download of this format goes through the background worker (all PDFs
+    but the stored decided ones, which are served as they are)."""
+    if fmt == "xlsx":
+        return False
+    return not (fmt in ("pdf", "pdf-a") and stored is not None)
 
 
 document_views = {kind: _document_page(kind) for kind in KINDS}

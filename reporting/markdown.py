@@ -3,6 +3,8 @@ event handler ever reaches a page or a PDF."""
 
 from __future__ import annotations
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -29,10 +31,25 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"scope"}}
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    """One Markdown converter per thread, reset between texts: making one loads its
+    extensions, which cost more than converting a short text (a plan has one text per
+    insats)."""
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown_lib.Markdown(extensions=["tables", "sane_lists"])
+    return converter.reset()
+
+
 def render(text: str) -> SafeString:
     """Markdown (with tables) → sanitised HTML. Headings in a text start at level 3,
     under the document's own section headings."""
-    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
+    if not text or not text.strip():
+        return mark_safe("")
+    html = _converter().convert(text)
     html = (
         html.replace("<h1>", "<h3>")
         .replace("</h1>", "</h3>")

@@ -128,3 +128,36 @@ class DecidedDocument(models.Model):
         if self.budget_version_id:
             what += f", budget version {self.budget_version.number}"
         return f"Beslutat dokument: {what}, beslut {self.decided_on} {self.paragraph}".strip()
+
+
+class RenderedPdf(models.Model):
+    """A PDF of a document that is not decided, rendered in the background and kept by
+    the content it was made from (SHA-256 of the print HTML and the variant): the same
+    content is never rendered twice, and a changed document gets a new key. A cache,
+    not a record: rows come and go without an audit entry."""
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField("innehållets SHA-256", max_length=64, unique=True)
+    document = models.CharField("dokument", max_length=40)
+    year = models.PositiveIntegerField("år")
+    variant = models.CharField("format", max_length=10)
+    filename = models.CharField("filnamn", max_length=200)
+    # The print HTML waits here for the worker and is emptied once the PDF exists.
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField("PDF", null=True)
+    task_id = models.CharField("uppgift", max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField("beställd")
+    rendered_at = models.DateTimeField("klar", null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["association", "document", "year", "variant"])]
+        verbose_name = "PDF-utkast"
+        verbose_name_plural = "PDF-utkast"
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def is_ready(self) -> bool:
+        return self.rendered_at is not None

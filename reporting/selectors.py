@@ -371,8 +371,11 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
     version = _current_versions(association, [year]).get(year)
     budget: dict[int, Decimal] = {}
     if version is not None:
-        for a in BudgetAmount.objects.filter(budget_version=version, offset=0):
-            budget[a.line_id] = a.amount
+        budget = dict(
+            BudgetAmount.objects.filter(budget_version=version, offset=0).values_list(
+                "line_id", "amount"
+            )
+        )
     contributions = contribution_amounts(association=association, years=[year])
 
     def row_for(line: BudgetLine) -> OperatingRow | None:
@@ -398,37 +401,32 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
             bi, bc = split(planned)
         return OperatingRow(line.name, oi, oc, bi, bc, pi, pc)
 
-    sections = []
-    used: set[int] = set()
-    for key, label, belongs in SECTIONS:
-        rows = []
-        for line in lines:
-            if line.id in used or not belongs(line):
-                continue
-            row = row_for(line)
-            used.add(line.id)
-            if row is not None:
-                rows.append(row)
-        if rows:
-            sections.append(
-                OperatingSection(
-                    key, label, tuple(rows), _sum_rows(f"Summa {label.lower()}", rows)
-                )
-            )
-    financial_rows = [
-        r
-        for line in lines
-        if line.group in (BudgetLine.FINANCIAL_INCOME, BudgetLine.FINANCIAL_COST)
-        and (r := row_for(line)) is not None
-    ]
-    operating_total = _sum_rows("Summa", [s.total for s in sections])
-    financial = _sum_rows("Finansiella intäkter och kostnader", financial_rows)
+    # One pass over the lines: each line's row is made once and goes to its section
+    # (the first that it belongs to), the financial items and its insats.
+    by_section: dict[str, list[OperatingRow]] = {key: [] for key, _, _ in SECTIONS}
+    financial_rows: list[OperatingRow] = []
     by_insats: dict[int, list[OperatingRow]] = {}
     names: dict[int, str] = {}
     for line in lines:
-        if line.insats_id is not None and (r := row_for(line)) is not None:
-            by_insats.setdefault(line.insats_id, []).append(r)
+        row = row_for(line)
+        if row is None:
+            continue
+        for key, _, belongs in SECTIONS:
+            if belongs(line):
+                by_section[key].append(row)
+                break
+        if line.group in (BudgetLine.FINANCIAL_INCOME, BudgetLine.FINANCIAL_COST):
+            financial_rows.append(row)
+        if line.insats_id is not None:
+            by_insats.setdefault(line.insats_id, []).append(row)
             names[line.insats_id] = line.insats.name
+    sections = [
+        OperatingSection(key, label, tuple(rows), _sum_rows(f"Summa {label.lower()}", rows))
+        for key, label, _ in SECTIONS
+        if (rows := by_section[key])
+    ]
+    operating_total = _sum_rows("Summa", [s.total for s in sections])
+    financial = _sum_rows("Finansiella intäkter och kostnader", financial_rows)
     insatser = tuple(
         _sum_rows(names[i], rows)
         for i, rows in sorted(by_insats.items(), key=lambda kv: names[kv[0]])

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting import document_views, views
+from reporting import document_views, pdf_views, views
 
 app_name = "reporting"
 
@@ -26,6 +26,7 @@ urlpatterns += [
         document_views.decided_download,
         name="decided_pdf",
     ),
+    path("dokument/pdf/<int:renderedpdf_id>/", pdf_views.pdf_job, name="pdf_job"),
 ]
 for _kind, _view in document_views.document_views.items():
     urlpatterns.append(path(f"dokument/{_kind}/<int:year>/", _view, name=f"document_{_kind}"))

@@ -14,6 +14,13 @@ from django.contrib.auth import get_user_model
 from members.models import Association, Member, UserRole
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Background tasks run inside the request in tests (django-tasks' immediate
+    backend); tests/reporting/test_pdf_jobs.py runs the database worker itself."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def association(db) -> Association:
     association = Association.objects.create(

@@ -43,6 +43,28 @@ def load_walk_demo() -> None:
     )
     if version is not None and not version.is_decided:
         decide(version, datetime.date(YEAR - 1, 11, 28), "§ 1 (testdata)")
+    _rendered_pdfs()
+
+
+def _rendered_pdfs() -> None:
+    """A rendered draft PDF of each walked association, for /dokument/pdf/<id>/."""
+    from django.utils import timezone
+
+    from members.models import Association
+    from reporting.models import RenderedPdf
+
+    for owner in Association.objects.filter(slug__in=[SLUG, OTHER_SLUG]):
+        RenderedPdf.objects.create(
+            association=owner,
+            key=f"{owner.slug:0<64}",
+            document="arsredovisning",
+            year=YEAR,
+            variant="pdf",
+            filename=f"{owner.slug}-arsredovisning-{YEAR}-utkast.pdf",
+            pdf=b"%PDF-1.7 walk sample",
+            requested_at=timezone.now(),
+            rendered_at=timezone.now(),
+        )
 
 
 def walk(resolver: URLResolver, prefix: str = ""):

@@ -1,0 +1,75 @@
+"""The answer to a draft PDF download, and the page that follows its rendering.
+
+A PDF of this content in the cache is served at once. Otherwise the rendering is
+queued and the answer comes at once (202) with the task's reference: for htmx a
+progress fragment that polls every second ("Skapar PDF …"), for a plain request a
+page with the same fragment. When the worker is done the fragment says "klart" and
+offers the file (static/js/documents.js starts the download).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
+
+from finsam.tenancy import DOWNLOAD, association_view
+from reporting.models import RenderedPdf
+
+
+def _job_url(request: HttpRequest, job: RenderedPdf) -> str:
+    return reverse(
+        "reporting:pdf_job",
+        kwargs={"slug": request.association.slug, "renderedpdf_id": job.pk},
+    )
+
+
+def _file(job: RenderedPdf) -> HttpResponse:
+    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{job.filename}"'
+    response["X-Source-SHA256"] = job.key  # the print HTML and variant it was made from
+    return response
+
+
+def job_response(request: HttpRequest, job: RenderedPdf) -> HttpResponse:
+    """The file when it is ready and asked for plainly; else the progress."""
+    if job.is_ready and not request.htmx:
+        return _file(job)
+    context = {
+        "job": job,
+        "job_url": _job_url(request, job),
+        "retry_url": reverse(
+            f"reporting:document_{job.document}_{job.variant}",
+            kwargs={"slug": request.association.slug, "year": job.year},
+        ),
+        "pending": not job.is_ready and not job.error,
+    }
+    status = 202 if context["pending"] else 200
+    if request.htmx:
+        response = render(request, "reporting/pdf_job.html", context, status=status)
+    else:
+        context.update(
+            {
+                "nav_section": "documents",
+                "breadcrumbs": [
+                    ("Dokument", reverse("reporting:documents", args=[request.association.slug])),
+                    (job.filename, None),
+                ],
+            }
+        )
+        response = render(request, "reporting/pdf_job_page.html", context, status=status)
+    response["X-Task-Id"] = job.task_id
+    return response
+
+
+@association_view(DOWNLOAD, methods=["GET", "HEAD"])
+@vary_on_headers("HX-Request")
+def pdf_job(request: HttpRequest, renderedpdf_id: int) -> HttpResponse:
+    """How a queued PDF is doing; the PDF itself once it is ready."""
+    rows = RenderedPdf.objects.filter(association=request.association, pk=renderedpdf_id)
+    # Polling asks only how it goes; the bytes are read when the file is asked for.
+    job = rows.defer("html", "pdf").first() if request.htmx else rows.defer("html").first()
+    if job is None:
+        raise Http404("PDF:en finns inte (längre).")
+    return job_response(request, job)
