@@ -98,6 +98,8 @@ def funding_decision_add(
     from budgets.services import refuse_closed_year
 
     refuse_closed_year(insats.association, year)
+    if outside := insats.outside_period(year):
+        raise ServiceError(f"Beslutet kan inte gälla {year}: {outside}", field="year")
     if amount is None or amount <= 0:
         raise ServiceError("Beloppet måste vara större än noll.", field="amount")
     if insats.status in (Insats.ANSOKAN, Insats.AVSLAGEN):
@@ -224,6 +226,8 @@ def participant_stats_save(
 
     Insats.objects.select_for_update(no_key=True).filter(pk=insats.pk).first()
     lock_open_year(insats.association, year)
+    if outside := insats.outside_period(year):
+        raise ServiceError(f"Deltagare kan inte registreras för {year}: {outside}", field="year")
     problems = stats_problems(counts, reasons)
     if problems:
         raise ServiceError(" ".join(problems))
