@@ -43,13 +43,29 @@ def index(request: HttpRequest) -> HttpResponse:
     budgets = list(
         Budget.objects.filter(association=request.association).prefetch_related("versions")
     )
+    rows = []
+    for budget in budgets:
+        versions = list(budget.versions.all())  # newest first
+        decided = next((v for v in versions if v.is_decided), None)
+        latest = versions[0] if versions else None
+        rows.append(
+            {
+                "budget": budget,
+                "decided": decided,
+                "draft": latest if latest is not None and not latest.is_decided else None,
+            }
+        )
+    next_year = datetime.date.today().year + 1
+    has_previous = any(b.year == next_year - 1 for b in budgets)
     return render(
         request,
         "budgets/index.html",
         {
-            "budgets": budgets,
+            "rows": rows,
             "can_edit": can_edit(request.role),
-            "next_year": datetime.date.today().year + 1,
+            "next_year": next_year,
+            "starts": services.STARTS,
+            "start": services.START_FROM_PLAN if has_previous else services.START_EMPTY,
             "nav_section": "budgets",
         },
     )
@@ -65,11 +81,20 @@ def budget_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Ange budgetåret som ett årtal, till exempel 2025.")
         return redirect(_url("index", request))
     try:
-        services.budget_create(association=request.association, year=year, by=request.user)
+        services.budget_create(
+            association=request.association,
+            year=year,
+            start=request.POST.get("start") or services.START_EMPTY,
+            by=request.user,
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(_url("index", request))
-    messages.success(request, f"Budget {year} är skapad som utkast.")
+    started = {
+        services.START_FROM_PLAN: f" med förra årets plan som start ({year - 1})",
+        services.START_FROM_BUDGET: f" med budget {year - 1} som start",
+    }.get(request.POST.get("start", ""), "")
+    messages.success(request, f"Budget {year} är skapad som utkast{started}.")
     return redirect(_url("budget_detail", request, year=year))
 
 
