@@ -111,6 +111,7 @@ def _grid_page(request: HttpRequest, grid, status: int = 200, errors: int = 0) -
         "budgets/budget_detail.html",
         {
             "grid": grid,
+            "warnings": amount_warnings(grid),
             "can_edit": can_edit(request.role),
             "errors": errors,
             "nav_section": "budgets",
@@ -130,6 +131,39 @@ def budget_detail(request: HttpRequest, year: int) -> HttpResponse:
         budget=budget, version_number=_version_number(request), can_edit=can_edit(request.role)
     )
     return _grid_page(request, grid)
+
+
+def amount_warnings(grid) -> list[str]:
+    """Amounts that are allowed but rarely right: a negative cost or a negative
+    contribution. Warned about when saved and before deciding, never refused (a
+    refund can make a cost line negative)."""
+    warnings = []
+    for group in grid.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                if (warning := _cell_warning(group, cell)) is not None:
+                    year = grid.budget.year + cell.offset
+                    warnings.append(f"{row.line.name} {year}: {warning}")
+    return warnings
+
+
+def _cell_warning(group, cell) -> str | None:
+    if cell.amount is None or cell.amount >= 0:
+        return None
+    amount = f"{format_kronor(cell.amount)} kr"
+    if not group.is_income:
+        return f"negativ kostnad ({amount}). Kostnader skrivs som positiva belopp."
+    if group.key == BudgetLine.CONTRIBUTION:
+        return f"negativt medlemsbidrag ({amount})."
+    return None
+
+
+def _find_group_and_cell(grid, line_id: int, offset: int):
+    for group in grid.groups:
+        for row in group.rows:
+            if row.line.id == line_id:
+                return group, row.cells[offset]
+    return None, None
 
 
 def _find_cell(grid, line_id: int, offset: int):
@@ -175,10 +209,12 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
     except ServiceError as exc:
         error = exc.message
     grid = selectors.budget_grid(budget=budget, can_edit=True)
-    cell = _find_cell(grid, line.id, offset)
+    group, cell = _find_group_and_cell(grid, line.id, offset)
     if error:
         cell.error = error
         cell.typed = typed
+    elif (warning := _cell_warning(group, cell)) is not None:
+        cell.warning = f"Sparat, men kontrollera: {warning}"
     response = render(
         request,
         "budgets/cell_response.html",
@@ -235,6 +271,9 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
                 cell.typed = typed
             return _grid_page(request, grid, status=400, errors=1)
         messages.success(request, f"{len(changes)} belopp är sparade.")
+        saved = selectors.budget_grid(budget=budget)
+        for warning in amount_warnings(saved):
+            messages.warning(request, f"Kontrollera: {warning}")
         return redirect(_url("budget_detail", request, year=year))
     for _, cell, _amount, _, typed in changes:
         cell.typed = typed

@@ -161,3 +161,44 @@ def test_the_version_line_names_each_version_once(kansli_client, association, la
     assert "Visar version 2: <strong>utkast</strong>" in page
     assert "Version 1 – beslutad 2024-11-20" in page
     assert "version 2 version 1" not in page.lower()
+
+
+# Warnings, not refusals
+
+
+def test_a_negative_cost_is_saved_with_a_warning_on_its_cell(
+    kansli_client, association, last_year
+):
+    services.budget_create(association=association, year=2026)
+    line = last_year["Styrelse"]
+    response = kansli_client.post(
+        url("cell_save", year=2026),
+        {"line": line.pk, "offset": 0, "cell_version": 0, f"cell-{line.pk}-0": "-5 000"},
+        HTTP_HX_REQUEST="true",
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Sparat, men kontrollera: negativ kostnad (\u22125\u00a0000 kr)" in page
+    assert response["HX-Trigger"] == "budget-changed"
+    assert BudgetAmount.objects.get(line=line, budget_version__budget__year=2026).amount == -5000
+
+    grid = kansli_client.get(url("budget_detail", year=2026)).content.decode()
+    assert "Styrelse 2026: negativ kostnad" in grid
+    assert "Innan beslut: 1 belopp att kontrollera" in grid
+
+
+def test_a_negative_contribution_is_warned_about(kansli_client, association):
+    member = association.members.get(name="Köpings kommun")
+    line = services.budget_line_save(
+        association=association,
+        data={"group": BudgetLine.CONTRIBUTION, "name": "Bidrag Köping", "member": member},
+    )
+    services.budget_create(association=association, year=2026)
+    kansli_client.post(
+        url("cell_save", year=2026),
+        {"line": line.pk, "offset": 1, "cell_version": 0, f"cell-{line.pk}-1": "-1"},
+        HTTP_HX_REQUEST="true",
+    )
+    grid = kansli_client.get(url("budget_detail", year=2026)).content.decode()
+    assert "Bidrag Köping 2027: negativt medlemsbidrag (\u22121 kr)." in grid
