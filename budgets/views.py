@@ -91,7 +91,7 @@ def budget_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(_url("index", request))
     started = {
-        services.START_FROM_PLAN: f" med förra årets plan som start ({year - 1})",
+        services.START_FROM_PLAN: f" med planåren i budget {year - 1} som start",
         services.START_FROM_BUDGET: f" med budget {year - 1} som start",
     }.get(request.POST.get("start", ""), "")
     messages.success(request, f"Budget {year} är skapad som utkast{started}.")
