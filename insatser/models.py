@@ -101,14 +101,13 @@ class Insats(models.Model):
     def own_years(
         self, today_year: int, also: set[int] | frozenset[int] = frozenset()
     ) -> list[int]:
-        """The years the insats runs: its period, or up to next year while it has no end;
-        plus any year that already holds figures."""
-        first = self.start.year if self.start else today_year
-        last = self.end.year if self.end else max(first, today_year) + 1
-        years = set(range(first, last + 1)) | set(also)
-        if not self.start and not self.end and not also:
-            years = {today_year}
-        return sorted(years)
+        """The years the insats runs: its period; where it has no start, from its first
+        year with figures or money; where it has no end, up to next year. Years that
+        already hold figures are always included."""
+        known = set(also)
+        first = self.start.year if self.start else min(known | {today_year})
+        last = self.end.year if self.end else max(known | {today_year}) + 1
+        return sorted(set(range(first, last + 1)) | known)
 
 
 class Staffing(models.Model):

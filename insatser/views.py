@@ -417,7 +417,8 @@ def _detail_page(
     editable = can_edit(request.role)
     this_year = datetime.date.today().year
     stats = list(insats.participant_stats.all())
-    own_years = insats.own_years(this_year, {s.year for s in stats})
+    money_years = {y for y in years if insats.outside_period(y) is None}
+    own_years = insats.own_years(this_year, {s.year for s in stats} | money_years)
     finished = insats.status in (Insats.AVSLUTAD, Insats.AVSLAGEN)
     # Money can only be decided for a granted or running insats; staffing ends with it.
     takes_decisions = insats.status in (Insats.BEVILJAD, Insats.PAGAENDE)

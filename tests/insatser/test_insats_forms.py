@@ -525,3 +525,15 @@ def test_the_participants_form_is_a_table_and_shows_every_problem(
     assert "avslutade (3) och pågående (4) blir 7, men totalt står det 10" in page
     assert "fler nya (12) än totalt (10)" in page
     assert not running.participant_stats.exists()
+
+
+def test_an_insats_without_a_period_offers_its_years_with_money_and_the_next():
+    insats = Insats(name="Utan period", code="UP", kind=Insats.INDIVID)
+    assert insats.own_years(2026) == [2026, 2027]
+    assert insats.own_years(2026, {2024}) == [2024, 2025, 2026, 2027]
+    started = Insats(
+        name="Från 2025", code="FR", kind=Insats.INDIVID, start=datetime.date(2025, 5, 1)
+    )
+    assert started.own_years(2026) == [2025, 2026, 2027]
+    ended = Insats(name="Slut", code="SL", kind=Insats.INDIVID, end=datetime.date(2024, 6, 30))
+    assert ended.own_years(2026, {2023}) == [2023, 2024]
