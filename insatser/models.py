@@ -90,7 +90,7 @@ class Insats(models.Model):
             return str(first) if first == last else f"{first}–{last}"
         if first:
             return f"från {first}"
-        return f"till {last}" if last else "utan angiven period"
+        return f"till {last}" if last else "inte angiven"
 
     def outside_period(self, year: int) -> str | None:
         """Why figures or money for the year cannot belong to the insats (None if they can)."""

@@ -207,6 +207,13 @@ class DecisionForm(forms.Form):
             raise forms.ValidationError(f"Beslutet kan inte gälla {year}: {outside}")
         return year
 
+    def clean(self):
+        cleaned = super().clean()
+        year, decided_on = cleaned.get("year"), cleaned.get("decided_on")
+        if year is not None and (problem := services.decision_horizon_problem(decided_on, year)):
+            self.add_error("year", problem)
+        return cleaned
+
 
 PERCENT_MESSAGE = "Andelen av heltid måste ligga mellan 0 och 100 procent."
 

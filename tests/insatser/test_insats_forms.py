@@ -537,3 +537,23 @@ def test_an_insats_without_a_period_offers_its_years_with_money_and_the_next():
     assert started.own_years(2026) == [2025, 2026, 2027]
     ended = Insats(name="Slut", code="SL", kind=Insats.INDIVID, end=datetime.date(2024, 6, 30))
     assert ended.own_years(2026, {2023}) == [2023, 2024]
+
+
+def test_a_decision_far_beyond_its_budget_and_plan_is_refused(kansli_client, association, granted):
+    # An insats without an end: the years a board can decide for still bound it.
+    response = kansli_client.post(
+        _url("decision_add", association, insats_id=granted.id),
+        {"decided_on": "2025-02-14", "year": "2030", "amount": "100 000"},
+    )
+
+    assert response.status_code == 400
+    assert "Ett beslut från 2025 kan gälla åren 2024–2028, inte 2030." in _content(response)
+    assert not FundingDecision.objects.exists()
+    with pytest.raises(ServiceError, match="2024–2028"):
+        services.funding_decision_add(
+            insats=granted,
+            decided_on=datetime.date(2025, 2, 14),
+            paragraph="",
+            year=2030,
+            amount=Decimal(1000),
+        )
