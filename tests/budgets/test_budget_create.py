@@ -13,6 +13,7 @@ from budgets.models import Budget, BudgetAmount, BudgetLine
 from finsam.models import AuditEntry
 from finsam.services import ServiceError
 from members.services import allocation_save
+from tests.decisions import decide
 
 
 def url(name: str, **kwargs) -> str:
@@ -51,9 +52,7 @@ def last_year(association):
                 amount=Decimal(amount),
                 expected_version=0,
             )
-    services.budget_decide(
-        budget_version=version, decided_on=datetime.date(2024, 11, 20), paragraph="§ 12"
-    )
+    decide(version, datetime.date(2024, 11, 20), "§ 12")
     draft = services.budget_revise(budget=version.budget)
     # The draft revision differs; the decided version is the one a new budget starts from.
     services.budget_amount_set(
@@ -108,9 +107,7 @@ def test_contribution_lines_are_left_to_the_allocation(association, last_year):
     services.budget_amount_set(
         budget_version=previous, line=line, offset=2, amount=Decimal(110_000), expected_version=0
     )
-    services.budget_decide(
-        budget_version=previous, decided_on=datetime.date(2025, 2, 1), paragraph=""
-    )
+    decide(previous, datetime.date(2025, 2, 1), "§ 3")
     allocation_save(
         association=association,
         year=2026,
