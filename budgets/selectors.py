@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgets.models import Actual, Budget, BudgetAmount, BudgetLine, BudgetVersion
+from finsam.money import format_kronor
 from members.models import Association, Contribution
 
 ZERO = Decimal(0)
@@ -360,3 +361,28 @@ def comparison(*, budget: Budget, version: BudgetVersion | None = None) -> Compa
         if any(v is not None for v in values) or row.outcome_to_date is not None:
             groups[line.group].rows.append(row)
     return Comparison(year, [g for g in groups.values() if g.rows], max(months, default=0))
+
+
+def amount_warnings(grid) -> list[str]:
+    """Amounts that are allowed but rarely right: a negative cost or a negative
+    contribution. Warned about when saved and before deciding, never refused (a
+    refund can make a cost line negative)."""
+    warnings = []
+    for group in grid.groups:
+        for row in group.rows:
+            for cell in row.cells:
+                if (warning := cell_warning(group, cell)) is not None:
+                    year = grid.budget.year + cell.offset
+                    warnings.append(f"{row.line.name} {year}: {warning}")
+    return warnings
+
+
+def cell_warning(group, cell) -> str | None:
+    if cell.amount is None or cell.amount >= 0:
+        return None
+    amount = f"{format_kronor(cell.amount)} kr"
+    if not group.is_income:
+        return f"negativ kostnad ({amount}). Kostnader skrivs som positiva belopp."
+    if group.key == BudgetLine.CONTRIBUTION:
+        return f"negativt medlemsbidrag ({amount})."
+    return None

@@ -134,17 +134,95 @@ def budget_line_save(
     return save_recorded(line, association_id=association.id, by=by, before=before)
 
 
+# How a new budget may start (DOMAIN §3: the plan years of last year's budget are the
+# first draft of this year's).
+START_EMPTY = "tom"
+START_FROM_PLAN = "plan"
+START_FROM_BUDGET = "budget"
+STARTS = [
+    (START_FROM_PLAN, "Förra årets plan: plan N+1 blir budget, plan N+2 första planår"),
+    (START_FROM_BUDGET, "Förra årets budget: samma belopp, år för år"),
+    (START_EMPTY, "Tom budget"),
+]
+
+
+def _source_version(association: Association, year: int) -> BudgetVersion | None:
+    """Last year's budget as decided (its latest decided version), else its latest draft."""
+    versions = list(
+        BudgetVersion.objects.filter(budget__association=association, budget__year=year - 1)
+        .select_related("budget")
+        .prefetch_related("amounts")
+        .order_by("-number")
+    )
+    decided = [v for v in versions if v.is_decided]
+    return (decided or versions or [None])[0]
+
+
 @transaction.atomic
-def budget_create(*, association: Association, year: int, by: Any = None) -> BudgetVersion:
-    """A new budget for `year`, as a first draft version."""
+def budget_create(
+    *, association: Association, year: int, start: str = START_EMPTY, by: Any = None
+) -> BudgetVersion:
+    """A new budget for `year`, as a first draft version, empty or started from last
+    year's budget: its plan (N+1 → budget, N+2 → first plan year) or its amounts."""
     refuse_closed_year(association, year)
     Association.objects.select_for_update(no_key=True).filter(pk=association.pk).first()
+    if start not in dict(STARTS):
+        raise ServiceError("Välj hur budgeten ska börja.", field="start")
     if Budget.objects.filter(association=association, year=year).exists():
         raise ServiceError(f"Det finns redan en budget för {year}.")
+    source = None
+    if start != START_EMPTY:
+        source = _source_version(association, year)
+        if source is None:
+            raise ServiceError(
+                f"Det finns ingen budget för {year - 1} att börja från; välj en tom budget.",
+                field="start",
+            )
     fiscal_year_ensure(association=association, year=year, by=by)
     budget = Budget.objects.create(association=association, year=year)
-    version = BudgetVersion(budget=budget, number=1)
-    return save_recorded(version, association_id=association.id, by=by, before=None)
+    version = save_recorded(
+        BudgetVersion(budget=budget, number=1),
+        association_id=association.id,
+        by=by,
+        before=None,
+        note={"start": start, "from": f"budget {source.budget.year} version {source.number}"}
+        if source
+        else None,
+    )
+    if source is not None:
+        # Where the new year's offset comes from in last year's budget.
+        shift = {0: 1, 1: 2} if start == START_FROM_PLAN else {0: 0, 1: 1, 2: 2}
+        from_allocation = set(
+            StateAllocation.objects.filter(
+                association=association, year__in=[year, year + 1, year + 2]
+            ).values_list("year", flat=True)
+        )
+        closed = set(
+            FiscalYear.objects.filter(
+                association=association, year__in=[year + 1, year + 2], closed_on__isnull=False
+            ).values_list("year", flat=True)
+        )
+        lines = {line.pk: line for line in BudgetLine.objects.filter(association=association)}
+        retired = {pk for pk, line in lines.items() if line.retired}
+        by_source = {(a.line_id, a.offset): a.amount for a in source.amounts.all()}
+        rows = []
+        for new_offset, old_offset in shift.items():
+            target = year + new_offset
+            if target in closed:
+                continue
+            for (line_id, offset), amount in by_source.items():
+                line = lines[line_id]
+                if offset != old_offset or line_id in retired:
+                    continue
+                if line.from_contributions and target in from_allocation:
+                    continue  # filled from the allocation under Bidrag
+                rows.append(
+                    BudgetAmount(
+                        budget_version=version, line_id=line_id, offset=new_offset, amount=amount
+                    )
+                )
+        BudgetAmount.objects.bulk_create(rows)
+    return version
 
 
 @transaction.atomic

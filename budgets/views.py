@@ -43,13 +43,29 @@ def index(request: HttpRequest) -> HttpResponse:
     budgets = list(
         Budget.objects.filter(association=request.association).prefetch_related("versions")
     )
+    rows = []
+    for budget in budgets:
+        versions = list(budget.versions.all())  # newest first
+        decided = next((v for v in versions if v.is_decided), None)
+        latest = versions[0] if versions else None
+        rows.append(
+            {
+                "budget": budget,
+                "decided": decided,
+                "draft": latest if latest is not None and not latest.is_decided else None,
+            }
+        )
+    next_year = datetime.date.today().year + 1
+    has_previous = any(b.year == next_year - 1 for b in budgets)
     return render(
         request,
         "budgets/index.html",
         {
-            "budgets": budgets,
+            "rows": rows,
             "can_edit": can_edit(request.role),
-            "next_year": datetime.date.today().year + 1,
+            "next_year": next_year,
+            "starts": services.STARTS,
+            "start": services.START_FROM_PLAN if has_previous else services.START_EMPTY,
             "nav_section": "budgets",
         },
     )
@@ -65,11 +81,20 @@ def budget_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Ange budgetåret som ett årtal, till exempel 2025.")
         return redirect(_url("index", request))
     try:
-        services.budget_create(association=request.association, year=year, by=request.user)
+        services.budget_create(
+            association=request.association,
+            year=year,
+            start=request.POST.get("start") or services.START_EMPTY,
+            by=request.user,
+        )
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect(_url("index", request))
-    messages.success(request, f"Budget {year} är skapad som utkast.")
+    started = {
+        services.START_FROM_PLAN: f" med planåren i budget {year - 1} som start",
+        services.START_FROM_BUDGET: f" med budget {year - 1} som start",
+    }.get(request.POST.get("start", ""), "")
+    messages.success(request, f"Budget {year} är skapad som utkast{started}.")
     return redirect(_url("budget_detail", request, year=year))
 
 
@@ -87,6 +112,7 @@ def _grid_page(request: HttpRequest, grid, status: int = 200, errors: int = 0) -
         {
             "grid": grid,
             "cell_url": _url("cell_save", request, year=grid.budget.year),
+            "warnings": selectors.amount_warnings(grid),
             "can_edit": can_edit(request.role),
             "errors": errors,
             "nav_section": "budgets",
@@ -106,6 +132,14 @@ def budget_detail(request: HttpRequest, year: int) -> HttpResponse:
         budget=budget, version_number=_version_number(request), can_edit=can_edit(request.role)
     )
     return _grid_page(request, grid)
+
+
+def _find_group_and_cell(grid, line_id: int, offset: int):
+    for group in grid.groups:
+        for row in group.rows:
+            if row.line.id == line_id:
+                return group, row.cells[offset]
+    return None, None
 
 
 def _find_cell(grid, line_id: int, offset: int):
@@ -151,10 +185,12 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
     except ServiceError as exc:
         error = exc.message
     grid = selectors.budget_grid(budget=budget, can_edit=True)
-    cell = _find_cell(grid, line.id, offset)
+    group, cell = _find_group_and_cell(grid, line.id, offset)
     if error:
         cell.error = error
         cell.typed = typed
+    elif (warning := selectors.cell_warning(group, cell)) is not None:
+        cell.warning = f"Sparat, men kontrollera: {warning}"
     response = render(
         request,
         "budgets/cell_response.html",
@@ -217,6 +253,9 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
                 cell.typed = typed
             return _grid_page(request, grid, status=400, errors=1)
         messages.success(request, f"{len(changes)} belopp är sparade.")
+        saved = selectors.budget_grid(budget=budget)
+        for warning in selectors.amount_warnings(saved):
+            messages.warning(request, f"Kontrollera: {warning}")
         return redirect(_url("budget_detail", request, year=year))
     for _, cell, _amount, _, typed in changes:
         cell.typed = typed

@@ -114,7 +114,13 @@ def format_input(value: Decimal | int | None) -> str:
 
 
 def format_kronor(value: Decimal | int | None, places: int = 0) -> str:
-    return format_number(value, places)
+    """Kronor as every view and document shows them: whole kronor, rounded half away
+    from zero by round_kronor (12,5 → 13; −12,5 → −13). Stored amounts keep their öre."""
+    if value is None or value == "":
+        return ""
+    if places:
+        return format_number(value, places)
+    return format_number(round_kronor(Decimal(str(value))), 0)
 
 
 def format_tkr(value: Decimal | int | None, places: int = 0) -> str:

@@ -15,6 +15,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.template.loader import render_to_string
 
 from members.models import Association, UserRole
 
@@ -56,6 +57,12 @@ def can_edit(role: str | None) -> bool:
     return role in (UserRole.KANSLI, SUPERUSER_ROLE)
 
 
+def not_found_page(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        render_to_string("404.html", request=request), status=404, content_type="text/html"
+    )
+
+
 def association_view(access: str, *, methods: Iterable[str] = ("GET", "HEAD", "POST")) -> Callable:
     """Decorate a view taking `slug`: resolve the association and check the role."""
     allowed_methods = {m.upper() for m in methods}
@@ -86,9 +93,18 @@ def association_view(access: str, *, methods: Iterable[str] = ("GET", "HEAD", "P
                 return HttpResponseNotAllowed(sorted(allowed_methods))
             return view(request, *args, **kwargs)
 
-        wrapper.finsam_access = access
-        wrapper.finsam_methods = allowed_methods
-        return wrapper
+        @wraps(view)
+        def answered(request: HttpRequest, slug: str, *args, **kwargs) -> HttpResponse:
+            # The application's own Swedish 404 page, also with DEBUG on (Django would
+            # show its English debug page, listing the URL patterns).
+            try:
+                return wrapper(request, slug, *args, **kwargs)
+            except Http404:
+                return not_found_page(request)
+
+        answered.finsam_access = access
+        answered.finsam_methods = allowed_methods
+        return answered
 
     return decorator
 

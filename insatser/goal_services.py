@@ -123,3 +123,40 @@ def goal_delete(*, goal: Goal, expected_version: int | None = None, by: Any = No
     check_version(goal, expected_version, what="Målet")
     refuse_closed_year(goal.association, goal.year)
     delete_recorded(goal, association_id=goal.association_id, by=by)
+
+
+@transaction.atomic
+def goals_copy(
+    *, association: Association, from_year: int, to_year: int, by: Any = None
+) -> list[Goal]:
+    """Start a year's goals from another year's: area, text, target and unit, and the
+    insatser that still run in the new year; never the result or the assessment."""
+    refuse_closed_year(association, to_year)
+    if from_year == to_year:
+        raise ServiceError("Välj ett annat år att kopiera från.", field="year")
+    if Goal.objects.filter(association=association, year=to_year).exists():
+        raise ServiceError(
+            f"{to_year} har redan mål; kopiering görs bara till ett år utan mål.", field="year"
+        )
+    sources = list(
+        Goal.objects.filter(association=association, year=from_year)
+        .prefetch_related("insatser")
+        .order_by("area", "sort_order", "pk")
+    )
+    if not sources:
+        raise ServiceError(f"{from_year} har inga mål att kopiera.", field="year")
+    return [
+        goal_save(
+            association=association,
+            data={
+                "year": to_year,
+                "area": source.area,
+                "text": source.text,
+                "target": source.target,
+                "unit": source.unit,
+            },
+            insatser=[i for i in source.insatser.all() if i.outside_period(to_year) is None],
+            by=by,
+        )
+        for source in sources
+    ]

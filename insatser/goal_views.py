@@ -13,9 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
+from budgets.models import FiscalYear
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
-from insatser.goal_services import goal_delete, goal_save
+from insatser.goal_services import goal_delete, goal_save, goals_copy
 from insatser.models import Goal, Insats
 from members.models import Association
 
@@ -146,30 +147,28 @@ def _status_counts(goals: list[Goal]) -> list[dict]:
     return [{"code": code, "label": label, "count": counts[code]} for code, label in labels]
 
 
+class YearForm(forms.Form):
+    ar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
+
+
 @association_view(READ, methods=("GET",))
 def goal_index(request: HttpRequest) -> HttpResponse:
+    """The newest year with goals, this year when there are none, or the year asked for
+    (?ar=): shown rather than redirected to, so that the address answers 200 like every
+    other page (the authorisation walk expects that of a GET view)."""
+    asked = YearForm(request.GET) if "ar" in request.GET else None
+    if asked is not None and asked.is_valid():
+        return _list_page(request, asked.cleaned_data["ar"])
     newest = (
         Goal.objects.filter(association=request.association)
         .order_by("-year")
         .values_list("year", flat=True)
         .first()
     )
-    if newest is not None:
-        # Shown here rather than redirected to, so that the address answers 200 like
-        # every other page (the authorisation walk expects that of a GET view).
-        return _list_page(request, newest)
-    return render(
+    return _list_page(
         request,
-        "insatser/goal_index_empty.html",
-        {
-            "can_edit": can_edit(request.role),
-            "this_year": datetime.date.today().year,
-            "nav_section": "insatser",
-            "breadcrumbs": [
-                ("Insatser", reverse("insatser:index", kwargs={"slug": request.association.slug})),
-                ("Mål", None),
-            ],
-        },
+        newest if newest is not None else datetime.date.today().year,
+        asked=asked,
     )
 
 
@@ -178,17 +177,21 @@ def goal_list(request: HttpRequest, year: int) -> HttpResponse:
     return _list_page(request, year)
 
 
-def _list_page(request: HttpRequest, year: int) -> HttpResponse:
+def _list_page(request: HttpRequest, year: int, asked: YearForm | None = None) -> HttpResponse:
     goals = goals_for_year(association=request.association, year=year)
-    years = sorted(
-        set(
-            Goal.objects.filter(association=request.association)
-            .order_by("year")
-            .values_list("year", flat=True)
-            .distinct()
-        )
-        | {year}
+    goal_years = set(
+        Goal.objects.filter(association=request.association)
+        .order_by("year")
+        .values_list("year", flat=True)
+        .distinct()
     )
+    this_year = datetime.date.today().year
+    # The years with goals and the plan years ahead, so that next year's plan can start.
+    years = sorted(goal_years | {year, this_year, this_year + 1})
+    closed = FiscalYear.objects.filter(
+        association=request.association, year=year, closed_on__isnull=False
+    ).exists()
+    earlier = [y for y in goal_years if y < year]
     slug = request.association.slug
     return render(
         request,
@@ -196,6 +199,9 @@ def _list_page(request: HttpRequest, year: int) -> HttpResponse:
         {
             "year": year,
             "years": years,
+            "year_form": asked or YearForm(initial={"ar": year}),
+            "closed": closed,
+            "copy_from": max(earlier) if earlier and not goals and not closed else None,
             "areas": _grouped(goals),
             "goal_count": len(goals),
             "status_counts": _status_counts(goals),
@@ -208,6 +214,32 @@ def _list_page(request: HttpRequest, year: int) -> HttpResponse:
             ],
         },
     )
+
+
+@association_view(EDIT, methods=("POST",))
+def goal_copy(request: HttpRequest, year: int) -> HttpResponse:
+    """Start the year's goals from an earlier year's (the kansli edits them after)."""
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange vilket år målen ska kopieras från.")
+        return redirect(_list_url(request, year))
+    source = form.cleaned_data["ar"]
+    try:
+        copied = goals_copy(
+            association=request.association, from_year=source, to_year=year, by=request.user
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect(_list_url(request, year))
+    return _done(
+        request,
+        _list_url(request, year),
+        f"{len(copied)} mål är kopierade från {source}. Ändra det som ska vara nytt för {year}.",
+    )
+
+
+def _closed_message(year: int) -> str:
+    return f"Räkenskapsåret {year} är stängt; dess mål kan inte längre ändras."
 
 
 def _goal_form(request: HttpRequest, *, year: int, goal: Goal | None) -> HttpResponse:
@@ -267,6 +299,13 @@ def _goal_form(request: HttpRequest, *, year: int, goal: Goal | None) -> HttpRes
 
 @association_view(EDIT, methods=("GET", "POST"))
 def goal_create(request: HttpRequest, year: int) -> HttpResponse:
+    closed = FiscalYear.objects.filter(
+        association=request.association, year=year, closed_on__isnull=False
+    ).exists()
+    if closed and request.method == "GET":
+        # Said before the form is filled, not after.
+        messages.error(request, _closed_message(year))
+        return redirect(_list_url(request, year))
     return _goal_form(request, year=year, goal=None)
 
 

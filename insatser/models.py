@@ -83,6 +83,32 @@ class Insats(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def period_text(self) -> str:
+        first = self.start.year if self.start else None
+        last = self.end.year if self.end else None
+        if first and last:
+            return str(first) if first == last else f"{first}–{last}"
+        if first:
+            return f"från {first}"
+        return f"till {last}" if last else "inte angiven"
+
+    def outside_period(self, year: int) -> str | None:
+        """Why figures or money for the year cannot belong to the insats (None if they can)."""
+        if (self.start and year < self.start.year) or (self.end and year > self.end.year):
+            return f"{year} ligger utanför insatsens period ({self.period_text()})."
+        return None
+
+    def own_years(
+        self, today_year: int, also: set[int] | frozenset[int] = frozenset()
+    ) -> list[int]:
+        """The years the insats runs: its period; where it has no start, from its first
+        year with figures or money; where it has no end, up to next year. Years that
+        already hold figures are always included."""
+        known = set(also)
+        first = self.start.year if self.start else min(known | {today_year})
+        last = self.end.year if self.end else max(known | {today_year}) + 1
+        return sorted(set(range(first, last + 1)) | known)
+
 
 class Staffing(models.Model):
     """One row of an insats's staffing (bemanning): a role, how many, how much of full time."""

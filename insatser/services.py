@@ -85,6 +85,22 @@ def insats_set_status(
     return save_recorded(insats, association_id=insats.association_id, by=by, before=before)
 
 
+def decision_horizon_problem(decided_on: datetime.date | str | None, year: int) -> str | None:
+    """A board decides money for the years of its budget and plan: from the year before
+    the decision (a late decision) to three years after it (budget N+1 and its plan)."""
+    if isinstance(decided_on, str):  # as some callers (and the model field) accept it
+        try:
+            decided_on = datetime.date.fromisoformat(decided_on)
+        except ValueError:
+            return None
+    if decided_on is None:
+        return None
+    first, last = decided_on.year - 1, decided_on.year + 3
+    if not first <= year <= last:
+        return f"Ett beslut från {decided_on.year} kan gälla åren {first}–{last}, inte {year}."
+    return None
+
+
 @transaction.atomic
 def funding_decision_add(
     *,
@@ -98,6 +114,10 @@ def funding_decision_add(
     from budgets.services import refuse_closed_year
 
     refuse_closed_year(insats.association, year)
+    if outside := insats.outside_period(year):
+        raise ServiceError(f"Beslutet kan inte gälla {year}: {outside}", field="year")
+    if horizon := decision_horizon_problem(decided_on, year):
+        raise ServiceError(horizon, field="year")
     if amount is None or amount <= 0:
         raise ServiceError("Beloppet måste vara större än noll.", field="amount")
     if insats.status in (Insats.ANSOKAN, Insats.AVSLAGEN):
@@ -224,6 +244,8 @@ def participant_stats_save(
 
     Insats.objects.select_for_update(no_key=True).filter(pk=insats.pk).first()
     lock_open_year(insats.association, year)
+    if outside := insats.outside_period(year):
+        raise ServiceError(f"Deltagare kan inte registreras för {year}: {outside}", field="year")
     problems = stats_problems(counts, reasons)
     if problems:
         raise ServiceError(" ".join(problems))

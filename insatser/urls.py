@@ -21,6 +21,7 @@ urlpatterns += [
     path("mal/", goal_views.goal_index, name="goal_index"),
     path("mal/<int:year>/", goal_views.goal_list, name="goal_list"),
     path("mal/<int:year>/nytt/", goal_views.goal_create, name="goal_create"),
+    path("mal/<int:year>/kopiera/", goal_views.goal_copy, name="goal_copy"),
     path("mal/andra/<int:goal_id>/", goal_views.goal_edit, name="goal_edit"),
 ]
 urlpatterns += [

@@ -65,10 +65,21 @@ class InsatsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Set before anything reads self.errors, so that validation never sees
         # another association's members.
+        self.association = association
         self.fields["members"].queryset = Member.objects.filter(association=association)
         self.fields["members"].help_text = "Projektägare och utförare bland förbundets medlemmar."
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+
+    def clean_code(self):
+        # Checked here with the other fields, so that every error shows at once.
+        code = (self.cleaned_data.get("code") or "").strip()
+        taken = Insats.objects.filter(association=self.association, code=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if code and taken.exists():
+            raise forms.ValidationError(f"Kortkoden {code} används redan.")
+        return code
 
     def clean(self):
         cleaned = super().clean()
@@ -179,11 +190,29 @@ class DecisionForm(forms.Form):
     year = forms.IntegerField(label="År", min_value=2000, max_value=2100)
     amount = AmountField(label="Belopp (kr)")
 
+    def __init__(self, *args, insats: Insats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.insats = insats
+        self.fields["year"].help_text = f"Insatsens period: {insats.period_text()}."
+
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
             raise forms.ValidationError("Beloppet måste vara större än noll.")
         return amount
+
+    def clean_year(self):
+        year = self.cleaned_data["year"]
+        if year is not None and (outside := self.insats.outside_period(year)):
+            raise forms.ValidationError(f"Beslutet kan inte gälla {year}: {outside}")
+        return year
+
+    def clean(self):
+        cleaned = super().clean()
+        year, decided_on = cleaned.get("year"), cleaned.get("decided_on")
+        if year is not None and (problem := services.decision_horizon_problem(decided_on, year)):
+            self.add_error("year", problem)
+        return cleaned
 
 
 PERCENT_MESSAGE = "Andelen av heltid måste ligga mellan 0 och 100 procent."
@@ -394,17 +423,28 @@ def _detail_page(
     ]
     editable = can_edit(request.role)
     this_year = datetime.date.today().year
+    stats = list(insats.participant_stats.all())
+    money_years = {y for y in years if insats.outside_period(y) is None}
+    own_years = insats.own_years(this_year, {s.year for s in stats} | money_years)
+    finished = insats.status in (Insats.AVSLUTAD, Insats.AVSLAGEN)
+    # Money can only be decided for a granted or running insats; staffing ends with it.
+    takes_decisions = insats.status in (Insats.BEVILJAD, Insats.PAGAENDE)
     if editable:
-        decision_form = decision_form or DecisionForm(
-            initial={"year": this_year, "decided_on": datetime.date.today()}
-        )
-        staffing_form = staffing_form or StaffingForm()
-        _mark_invalid(decision_form)
-        _mark_invalid(staffing_form)
+        if takes_decisions:
+            default_year = min(max(this_year, own_years[0]), own_years[-1])
+            decision_form = decision_form or DecisionForm(
+                initial={"year": default_year, "decided_on": datetime.date.today()},
+                insats=insats,
+            )
+            _mark_invalid(decision_form)
+        if not finished:
+            staffing_form = staffing_form or StaffingForm()
+            _mark_invalid(staffing_form)
         if insats.kind == Insats.STRUKTUR or activity_form is not None:
             activity_form = activity_form or ActivityForm()
             _mark_invalid(activity_form)
-    stats = list(insats.participant_stats.all())
+    by_year = {s.year: s for s in stats}
+    participant_years = [{"year": y, "stats": by_year.get(y)} for y in own_years]
     return render(
         request,
         "insatser/insats_detail.html",
@@ -412,6 +452,9 @@ def _detail_page(
             "insats": insats,
             "money_rows": rows,
             "stats": stats,
+            "participant_years": participant_years,
+            "finished": finished,
+            "takes_decisions": takes_decisions,
             "followup": [_year_followup(s) for s in stats],
             "activities": list(insats.activities.all()),
             "activity_form": activity_form if editable else None,
@@ -419,8 +462,8 @@ def _detail_page(
             "transitions": transitions,
             "this_year": this_year,
             "can_edit": editable,
-            "decision_form": decision_form if editable else None,
-            "staffing_form": staffing_form if editable else None,
+            "decision_form": decision_form if editable and takes_decisions else None,
+            "staffing_form": staffing_form if editable and not finished else None,
             "nav_section": "insatser",
             "breadcrumbs": [
                 ("Insatser", reverse("insatser:index", kwargs={"slug": request.association.slug})),
@@ -439,7 +482,10 @@ def insats_detail(request: HttpRequest, insats_id: int) -> HttpResponse:
 @association_view(EDIT, methods=("POST",))
 def decision_add(request: HttpRequest, insats_id: int) -> HttpResponse:
     insats = _insats_or_404(request, insats_id)
-    form = DecisionForm(request.POST)
+    if insats.status not in (Insats.BEVILJAD, Insats.PAGAENDE):
+        messages.error(request, "Medel kan bara beslutas för en beviljad eller pågående insats.")
+        return redirect(_detail_url(request, insats))
+    form = DecisionForm(request.POST, insats=insats)
     if form.is_valid():
         try:
             services.funding_decision_add(
@@ -460,6 +506,9 @@ def decision_add(request: HttpRequest, insats_id: int) -> HttpResponse:
 @association_view(EDIT, methods=("POST",))
 def staffing_add(request: HttpRequest, insats_id: int) -> HttpResponse:
     insats = _insats_or_404(request, insats_id)
+    if insats.status in (Insats.AVSLUTAD, Insats.AVSLAGEN):
+        messages.error(request, "Insatsen är avslutad; bemanningen kan inte längre ändras.")
+        return redirect(_detail_url(request, insats))
     form = StaffingForm(request.POST)
     if form.is_valid():
         try:
@@ -594,6 +643,14 @@ COUNT_FIELDS = [
 ]
 
 
+COUNT_ROWS = [
+    ("total", "Totalt"),
+    ("new", "Nya"),
+    ("ended", "Avslutade"),
+    ("ongoing", "Pågående"),
+]
+
+
 class StatsForm(forms.Form):
     """Counts only: there is no field for a name or a personal identity number."""
 
@@ -610,7 +667,12 @@ class StatsForm(forms.Form):
                     help_text="Lämna tomt om uppgiften inte redovisas.",
                 )
             else:
-                self.fields[name] = forms.IntegerField(label=label, min_value=0, initial=0)
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    min_value=0,
+                    initial=0,
+                    error_messages={"required": "Ange ett antal (0 om inga)."},
+                )
         for reason, label in EndReason.REASONS:
             self.fields[f"reason_{reason}_women"] = forms.IntegerField(
                 label=f"{label}, kvinnor", min_value=0, required=False
@@ -618,11 +680,28 @@ class StatsForm(forms.Form):
             self.fields[f"reason_{reason}_men"] = forms.IntegerField(
                 label=f"{label}, män", min_value=0, required=False
             )
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"{name}-error"}
-                )
+
+    def clean(self):
+        cleaned = super().clean()
+        # The sums are checked even when a reason field is wrong, so that every
+        # problem shows at once.
+        if not any(name in self.errors for name, _ in COUNT_FIELDS):
+            for problem in services.stats_problems(self.counts(), self.reasons()):
+                self.add_error(None, problem)
+        return cleaned
+
+    def count_rows(self) -> list[tuple[str, list]]:
+        """The counts laid out as a table: rows = measure, columns = kvinnor, män."""
+        return [
+            (label, [self[f"{gender}_{measure}"] for gender in ("women", "men")])
+            for measure, label in COUNT_ROWS
+        ]
+
+    def reason_rows(self) -> list[tuple[str, list]]:
+        return [
+            (label, [self[f"reason_{reason}_{gender}"] for gender in ("women", "men")])
+            for reason, label in EndReason.REASONS
+        ]
 
     def counts(self) -> dict[str, int | None]:
         return {name: self.cleaned_data.get(name) for name, _ in COUNT_FIELDS}
@@ -643,6 +722,10 @@ def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
     if insats is None:
         raise Http404("Insatsen finns inte.")
     stats = next((s for s in insats.participant_stats.all() if s.year == year), None)
+    outside = insats.outside_period(year)
+    if outside and stats is None:
+        messages.error(request, f"Deltagare kan inte registreras för {year}: {outside}")
+        return redirect(_detail_url(request, insats))
     initial = {"version": 0}  # 0: nothing was saved when the form was opened
     if stats is not None:
         initial = {name: getattr(stats, name) for name, _ in COUNT_FIELDS}
@@ -672,14 +755,22 @@ def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
         "insatser:insats_detail",
         kwargs={"slug": request.association.slug, "insats_id": insats.id},
     )
+    _mark_invalid(form)
     return render(
         request,
-        "members/object_form.html",
+        "insatser/stats_form.html",
         {
             "form": form,
+            "insats": insats,
+            "year": year,
             "title": f"Deltagare {year}: {insats.name}",
+            "back_url": detail,
             "nav_section": "insatser",
-            "breadcrumbs": [(insats.name, detail), (f"Deltagare {year}", None)],
+            "breadcrumbs": [
+                ("Insatser", reverse("insatser:index", kwargs={"slug": request.association.slug})),
+                (insats.name, detail),
+                (f"Deltagare {year}", None),
+            ],
         },
         status=400 if form.errors else 200,
     )

@@ -108,17 +108,42 @@ class AllocationForm(forms.Form):
     key_basis = forms.ChoiceField(label="Fördelningsnyckel", choices=StateAllocation.KEY_BASES)
     note = forms.CharField(label="Anmärkning", required=False, max_length=300)
 
-    def __init__(self, *args, municipalities: list[Member], **kwargs):
+    def __init__(
+        self, *args, municipalities: list[Member], fixed_year: int | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.municipalities = municipalities
+        self.fixed_year = fixed_year
+        if fixed_year is not None:
+            # An existing allocation keeps its year: the field travels hidden (so the
+            # live preview knows the year) and whatever is posted is ignored.
+            self.fields["year"].widget = forms.HiddenInput()
+            self.fields["year"].required = False
+            self.initial["year"] = fixed_year
         for member in municipalities:
             self.fields[f"weight_{member.id}"] = AmountField(
                 label=member.name, required=False, min_value=0
             )
-        for name, field in self.fields.items():
-            if name in self.errors:
-                field.widget.attrs["aria-invalid"] = "true"
-                field.widget.attrs["aria-describedby"] = f"{name}-error"
+
+    def full_clean(self):
+        # Marked after validation: reading self.errors in __init__ would validate the
+        # form before its fields are complete.
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+                self.fields[name].widget.attrs["aria-describedby"] = f"{name}-error"
+
+    def clean_year(self):
+        if self.fixed_year is not None:
+            return self.fixed_year
+        return self.cleaned_data.get("year")
+
+    def head_fields(self):
+        return [self[name] for name in ("year", "amount")]
+
+    def other_fields(self):
+        return [self[name] for name in ("decided_on", "key_basis", "note", "version")]
 
     def weight_fields(self):
         return [self[f"weight_{m.id}"] for m in self.municipalities]

@@ -63,5 +63,15 @@ def allocation_for(*, association: Association, year: int) -> StateAllocation | 
     )
 
 
+def allocation_before(*, association: Association, year: int) -> StateAllocation | None:
+    """The latest allocation before the year, with its key (the start of a new one)."""
+    return (
+        StateAllocation.objects.filter(association=association, year__lt=year)
+        .prefetch_related("shares")
+        .order_by("-year")
+        .first()
+    )
+
+
 def audit_entries(*, association: Association) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(association=association).select_related("user")

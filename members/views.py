@@ -353,9 +353,26 @@ def _allocation_page(request: HttpRequest, allocation: StateAllocation | None) -
             note=allocation.note,
         )
         initial.update({f"weight_{s.member_id}": s.weight for s in allocation.shares.all()})
-    form = AllocationForm(request.POST or None, initial=initial, municipalities=municipalities)
-    if allocation:
-        form.fields["year"].disabled = True
+    previous = None
+    if allocation is None:
+        # Last year's key is offered as the start: the key rarely changes much.
+        previous = selectors.allocation_before(association=association, year=year)
+        if previous is not None:
+            initial["key_basis"] = previous.key_basis
+            known = {m.id for m in municipalities}
+            initial.update(
+                {
+                    f"weight_{s.member_id}": s.weight
+                    for s in previous.shares.all()
+                    if s.member_id in known
+                }
+            )
+    form = AllocationForm(
+        request.POST or None,
+        initial=initial,
+        municipalities=municipalities,
+        fixed_year=allocation.year if allocation else None,
+    )
     stale = None
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -404,6 +421,7 @@ def _allocation_page(request: HttpRequest, allocation: StateAllocation | None) -
             "stale": stale,
             "title": title,
             "year": year,
+            "previous": previous,
             "nav_section": "allocations",
             "breadcrumbs": [("Bidrag", _url("allocation_list", request)), (title, None)],
         },

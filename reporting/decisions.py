@@ -62,8 +62,12 @@ def check_document(doc: documents.Document) -> Checklist:
 
 
 def plan_checklist(association: Association, version: BudgetVersion) -> Checklist:
+    from budgets.selectors import amount_warnings, budget_grid
+
     year = version.budget.year
     found = check_document(documents.plan(association, year, version=version))
+    grid = budget_grid(budget=version.budget, version_number=version.number)
+    found.warnings.extend(f"Budgeten, {w}" for w in amount_warnings(grid))
     if not StateAllocation.objects.filter(association=association, year=year).exists():
         found.warnings.append(
             f"Det finns ingen tilldelning för {year} under Bidrag: budgetens medlemsbidrag "

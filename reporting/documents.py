@@ -949,7 +949,12 @@ def plan(association: Association, year: int, version: BudgetVersion | None = No
             "Mål",
             [goal_table]
             if goal_table
-            else [Text(render("Inga mål är inlagda för året."), empty=True)],
+            else [
+                Text(
+                    render(f"Inga mål är inlagda för {year}. Målen skrivs under Insatser → Mål."),
+                    empty=True,
+                )
+            ],
         )
     )
     sections.append(

@@ -3,6 +3,7 @@ specifications and equity roll-forward, closing a year, and the SIE import."""
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django import forms
@@ -40,7 +41,13 @@ def _fiscal_year(request: HttpRequest, year: int) -> FiscalYear | None:
 
 @association_view(READ)
 def index(request: HttpRequest) -> HttpResponse:
-    years = list(FiscalYear.objects.filter(association=request.association).order_by("-year"))
+    stored = {fy.year: fy for fy in FiscalYear.objects.filter(association=request.association)}
+    this_year = datetime.date.today().year
+    # The current and the next year are offered even before anything is stored in them,
+    # so that the year can be opened (its pages create the year when something is saved).
+    for year in (this_year, this_year + 1):
+        stored.setdefault(year, FiscalYear(association=request.association, year=year))
+    years = [stored[year] for year in sorted(stored, reverse=True)]
     return render(
         request,
         "reporting/index.html",

@@ -28,6 +28,9 @@ def grid_cell(cell: Cell, line_name: str, cell_url: str) -> SafeString:
     value = conditional_escape(cell.typed if cell.typed is not None else format_input(cell.amount))
     invalid = f' aria-invalid="true" aria-describedby="e-{key}"' if error else ""
     message = f'<span class="cell-error" id="e-{key}" role="alert">{error}</span>' if error else ""
+    if not error and getattr(cell, "warning", ""):
+        warning = conditional_escape(cell.warning)
+        message = f'<span class="cell-warning" role="status">{warning}</span>'
     return mark_safe(
         f'<td class="{css}" id="c-{key}">'
         f'<input class="amount" name="cell-{key}" value="{value}"'

@@ -23,12 +23,28 @@ def format_cell(value, unit: str) -> str:
     if unit == "procent":
         return money.format_number(value, 1)
     value = Decimal(str(value))
-    if unit in ("antal", "kr"):
+    if unit == "antal":
         return money.format_number(value, 0)
-    # Mixed tables: whole numbers as such, others with one decimal.
-    return money.format_number(value, 0 if value == value.to_integral_value() else 1)
+    # Kronor, and the kronor of mixed tables: whole kronor, the one rule of every view.
+    return money.format_kronor(value)
+
+
+def mixed_unit(block, row, index: int) -> str:
+    """A mixed table's cell prints as its column or row says: '%' in the heading or the
+    row label is a percentage (one decimal); anything else whole kronor or counts."""
+    if block.unit != "blandat":
+        return block.unit
+    column = block.columns[index] if index < len(block.columns) else ""
+    if "%" in column or "%" in str(row.label):
+        return "procent"
+    return "kr"
 
 
 @register.filter
 def cell(value, unit: str) -> str:
     return format_cell(value, unit)
+
+
+@register.simple_tag
+def table_cell(value, block, row, index: int) -> str:
+    return format_cell(value, mixed_unit(block, row, index))

@@ -121,3 +121,31 @@ def test_any_total_and_key_split_exactly(total, weights):
 def test_formatting_and_parsing_round_trip(value):
     shown = format_kronor(value, 2).replace(NBSP, " ")
     assert parse_amount(shown) == value
+
+
+def test_kronor_show_whole_everywhere_rounded_half_away_from_zero():
+    from finsam.money import format_kronor
+
+    assert format_kronor(Decimal("12.5")) == "13"
+    assert format_kronor(Decimal("-12.5")) == "\u221213"
+    assert format_kronor(Decimal("884579.5")) == "884\u00a0580"
+    assert format_kronor(Decimal("884579.49")) == "884\u00a0579"
+
+
+def test_a_mixed_document_table_prints_kronor_whole_and_percentages_with_a_decimal():
+    from django.template.loader import render_to_string
+
+    from reporting.documents import Row, Table
+
+    table = Table(
+        "Eget kapital under budgetperioden",
+        ["Utgående eget kapital", "Andel av intäkterna (%)"],
+        [
+            Row("2026", [Decimal("884579.5"), Decimal("12.34")]),
+            Row("Soliditet (%)", [Decimal("81.84"), None]),
+        ],
+        unit="blandat",
+    )
+    html = render_to_string("reporting/blocks/table.html", {"block": table})
+    assert ">884\u00a0580<" in html and ">12,3<" in html and ">81,8<" in html
+    assert "884\u00a0579,5" not in html

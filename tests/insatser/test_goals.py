@@ -14,7 +14,7 @@ from budgets.models import FiscalYear
 from finsam.models import AuditEntry
 from finsam.services import ServiceError, StaleEdit
 from insatser import demo_goals, services
-from insatser.goal_services import goal_delete, goal_save
+from insatser.goal_services import goal_delete, goal_save, goals_copy
 from insatser.models import Goal, Insats
 from members.models import Association
 
@@ -280,7 +280,8 @@ def test_the_list_does_a_fixed_number_of_queries(
             data={"year": YEAR, "area": Goal.AREAS[n % 5][0], "text": f"Mål {n}."},
             insatser=[insats],
         )
-    with django_assert_max_num_queries(7):
+    # One of them asks whether the year is closed (no "Nytt mål" then).
+    with django_assert_max_num_queries(8):
         response = kansli_client.get(_url("goal_list", association, year=YEAR))
     assert response.status_code == 200
 
@@ -315,3 +316,97 @@ def test_the_demo_goals_load_once(db):
     before = Goal.objects.count()
     demo_goals.load(stdout=io.StringIO())
     assert Goal.objects.count() == before
+
+
+# Goals for any year
+
+
+def test_the_index_opens_any_year_asked_for(kansli_client, association):
+    _goal(association, year=2024)
+    response = kansli_client.get(_url("goal_index", association) + "?ar=2031")
+
+    assert response.status_code == 200
+    assert response.context["year"] == 2031
+    content = response.content.decode()
+    assert "Inga mål är registrerade för 2031." in content
+    assert _url("goal_create", association, year=2031) in content
+    assert _url("goal_list", association, year=2024) in content
+
+
+def test_the_year_picker_offers_next_year(kansli_client, association):
+    _goal(association, year=2021)
+    next_year = datetime.date.today().year + 1
+    content = kansli_client.get(_url("goal_list", association, year=2021)).content.decode()
+    assert _url("goal_list", association, year=next_year) in content
+
+
+def test_a_new_goal_for_a_closed_year_is_refused_before_the_form(kansli_client, association):
+    FiscalYear.objects.create(association=association, year=YEAR, closed_on=datetime.date.today())
+
+    listing = kansli_client.get(_url("goal_list", association, year=YEAR)).content.decode()
+    assert _url("goal_create", association, year=YEAR) not in listing
+    assert "är stängt" in listing
+
+    response = kansli_client.get(_url("goal_create", association, year=YEAR), follow=True)
+    assert response.redirect_chain[0][0] == _url("goal_list", association, year=YEAR)
+    assert "Räkenskapsåret 2025 är stängt" in response.content.decode()
+    assert 'name="text"' not in response.content.decode()
+
+
+def test_last_years_goals_are_copied_as_a_start(kansli_client, association, insats, kansli_user):
+    goal_save(
+        association=association,
+        data={
+            "year": 2024,
+            "area": "individ",
+            "text": "60 % går vidare till arbete.",
+            "target": Decimal(60),
+            "unit": "procent",
+            "result": Decimal(55),
+            "status": "delvis",
+            "comment": "Nära.",
+        },
+        insatser=[insats],
+    )
+    _goal(association, year=2024, area="finansiell", text="Eget kapital under taket.")
+    listing = kansli_client.get(_url("goal_list", association, year=YEAR)).content.decode()
+    assert "Kopiera målen från 2024 som start" in listing
+
+    response = kansli_client.post(_url("goal_copy", association, year=YEAR), {"ar": "2024"})
+
+    assert response.status_code == 302
+    copied = Goal.objects.filter(year=YEAR).order_by("area")
+    assert [g.text for g in copied] == [
+        "Eget kapital under taket.",
+        "60 % går vidare till arbete.",
+    ]
+    individ = copied.get(area="individ")
+    assert (individ.target, individ.unit) == (Decimal(60), "procent")
+    assert individ.result is None and individ.status == "" and individ.comment == ""
+    assert list(individ.insatser.all()) == [insats]
+    assert Goal.objects.filter(year=2024).count() == 2
+    # A second copy would double the goals: refused.
+    again = kansli_client.post(
+        _url("goal_copy", association, year=YEAR), {"ar": "2024"}, follow=True
+    )
+    assert "har redan mål" in again.content.decode()
+    assert Goal.objects.filter(year=YEAR).count() == 2
+
+
+def test_copying_into_a_closed_year_is_refused(association):
+    _goal(association, year=2024)
+    FiscalYear.objects.create(association=association, year=YEAR, closed_on=datetime.date.today())
+    with pytest.raises(ServiceError, match="stängt"):
+        goals_copy(association=association, from_year=2024, to_year=YEAR)
+    assert not Goal.objects.filter(year=YEAR).exists()
+
+
+def test_the_plan_chapter_is_fed_from_the_goals(association):
+    from reporting.documents import plan
+
+    _goal(
+        association, year=2026, text="Fler unga i studier.", target=Decimal(40), unit="deltagare"
+    )
+    chapter = next(s for s in plan(association, 2026).sections if s.anchor == "mal")
+    table = chapter.blocks[0]
+    assert [r.label for r in table.rows] == ["Fler unga i studier."]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -57,7 +58,8 @@ def _content(response) -> str:
 # The insats form
 
 
-def test_the_list_and_detail_link_to_the_forms_for_kansli(kansli_client, association, insats):
+def test_the_list_and_detail_link_to_the_forms_for_kansli(kansli_client, association, granted):
+    insats = granted
     assert _url("insats_create", association) in _content(
         kansli_client.get(_url("index", association))
     )
@@ -243,9 +245,9 @@ def test_a_decision_for_an_application_is_refused(kansli_client, association, in
     response = kansli_client.post(
         _url("decision_add", association, insats_id=insats.id),
         {"decided_on": "2025-02-14", "year": "2025", "amount": "100 000"},
+        follow=True,
     )
 
-    assert response.status_code == 400
     assert "beviljad eller pågående" in _content(response)
     assert not FundingDecision.objects.exists()
 
@@ -382,3 +384,176 @@ def test_the_steering_group_is_shown_on_the_detail_page(
 
     assert "Styrgrupp" in page
     assert "Chefsgruppen" in page
+
+
+# The insats's own period
+
+
+@pytest.fixture
+def running(association):
+    insats = services.insats_save(
+        association=association,
+        data={
+            "code": "JF",
+            "name": "JobbFokus",
+            "kind": Insats.INDIVID,
+            "start": datetime.date(2021, 3, 1),
+            "end": datetime.date(2023, 12, 31),
+        },
+    )
+    return services.insats_set_status(insats=insats, status=Insats.BEVILJAD)
+
+
+def test_a_decision_outside_the_period_is_refused_on_the_year_field(
+    kansli_client, association, running
+):
+    response = kansli_client.post(
+        _url("decision_add", association, insats_id=running.id),
+        {"decided_on": "2022-02-14", "year": "2030", "amount": "-5"},
+    )
+
+    page = _content(response)
+    assert response.status_code == 400
+    # Both errors at once, each on its field.
+    assert 'id="year-error"' in page
+    assert "2030 ligger utanför insatsens period (2021–2023)." in page
+    assert 'id="amount-error"' in page
+    assert "större än noll" in page
+    assert not FundingDecision.objects.exists()
+
+
+def test_the_service_refuses_a_decision_outside_the_period(running):
+    with pytest.raises(ServiceError, match="utanför insatsens period") as refused:
+        services.funding_decision_add(
+            insats=running,
+            decided_on=datetime.date(2022, 2, 14),
+            paragraph="",
+            year=2024,
+            amount=Decimal(1000),
+        )
+    assert refused.value.field == "year"
+
+
+def test_the_participant_links_are_the_insats_own_years(kansli_client, association, running):
+    page = _content(kansli_client.get(_url("insats_detail", association, insats_id=running.id)))
+
+    for year in (2021, 2022, 2023):
+        link = _url("stats_edit", association, insats_id=running.id, year=year)
+        assert page.count(f'href="{link}"') == 1
+        assert f"Registrera deltagare {year}" in page
+    this_year = datetime.date.today().year
+    assert _url("stats_edit", association, insats_id=running.id, year=this_year) not in page
+
+
+def test_participants_outside_the_period_are_refused(kansli_client, association, running):
+    response = kansli_client.post(
+        _url("stats_edit", association, insats_id=running.id, year=2030),
+        {"women_new": "1", "men_new": "0", "women_ended": "0", "men_ended": "0"},
+        follow=True,
+    )
+
+    assert "ligger utanför insatsens period (2021–2023)" in _content(response)
+    assert not running.participant_stats.exists()
+    with pytest.raises(ServiceError, match="utanför insatsens period"):
+        services.participant_stats_save(
+            insats=running,
+            year=2020,
+            counts={"women_new": 1, "men_new": 0, "women_ended": 0, "men_ended": 0},
+            reasons={},
+        )
+
+
+def test_an_ended_insats_hides_the_decision_and_staffing_forms(
+    kansli_client, association, running
+):
+    services.insats_set_status(insats=running, status=Insats.PAGAENDE)
+    ended = services.insats_set_status(
+        insats=Insats.objects.get(pk=running.pk), status=Insats.AVSLUTAD
+    )
+
+    page = _content(kansli_client.get(_url("insats_detail", association, insats_id=ended.id)))
+
+    assert _url("decision_add", association, insats_id=ended.id) not in page
+    assert _url("staffing_add", association, insats_id=ended.id) not in page
+    assert "bemanningen ändras inte längre" in page
+    response = kansli_client.post(
+        _url("staffing_add", association, insats_id=ended.id),
+        {"role": "Coach", "count": "1", "percent": "100"},
+        follow=True,
+    )
+    assert "bemanningen kan inte längre ändras" in _content(response)
+    assert not Staffing.objects.filter(insats=ended).exists()
+
+
+def test_the_insats_form_shows_every_error_at_once(kansli_client, association, insats):
+    response = kansli_client.post(
+        _url("insats_create", association),
+        _form_data(association, code="ST", start="2026-01-01", end="2025-01-01", name=""),
+    )
+
+    page = _content(response)
+    assert response.status_code == 400
+    assert "Kortkoden ST används redan." in page
+    assert "Slutdatum kan inte ligga före startdatum." in page
+    assert 'id="name-error"' in page
+
+
+def test_the_participants_form_is_a_table_and_shows_every_problem(
+    kansli_client, association, running
+):
+    url = _url("stats_edit", association, insats_id=running.id, year=2022)
+    page = _content(kansli_client.get(url))
+    assert "<caption>Deltagare 2022</caption>" in page
+    assert '<th scope="col" class="num">Kvinnor</th><th scope="col" class="num">Män</th>' in page
+
+    response = kansli_client.post(
+        url,
+        {
+            "women_total": "10",
+            "men_total": "5",
+            "women_new": "12",
+            "men_new": "1",
+            "women_ended": "3",
+            "men_ended": "2",
+            "women_ongoing": "4",
+            "men_ongoing": "3",
+        },
+    )
+
+    page = _content(response)
+    assert response.status_code == 400
+    assert "avslutade (3) och pågående (4) blir 7, men totalt står det 10" in page
+    assert "fler nya (12) än totalt (10)" in page
+    assert not running.participant_stats.exists()
+
+
+def test_an_insats_without_a_period_offers_its_years_with_money_and_the_next():
+    insats = Insats(name="Utan period", code="UP", kind=Insats.INDIVID)
+    assert insats.own_years(2026) == [2026, 2027]
+    assert insats.own_years(2026, {2024}) == [2024, 2025, 2026, 2027]
+    started = Insats(
+        name="Från 2025", code="FR", kind=Insats.INDIVID, start=datetime.date(2025, 5, 1)
+    )
+    assert started.own_years(2026) == [2025, 2026, 2027]
+    ended = Insats(name="Slut", code="SL", kind=Insats.INDIVID, end=datetime.date(2024, 6, 30))
+    assert ended.own_years(2026, {2023}) == [2023, 2024]
+
+
+def test_a_decision_far_beyond_its_budget_and_plan_is_refused(kansli_client, association, granted):
+    # An insats without an end: the years a board can decide for still bound it.
+    response = kansli_client.post(
+        _url("decision_add", association, insats_id=granted.id),
+        {"decided_on": "2025-02-14", "year": "2030", "amount": "100 000"},
+    )
+
+    assert response.status_code == 400
+    assert "Ett beslut från 2025 kan gälla åren 2024–2028, inte 2030." in _content(response)
+    assert not FundingDecision.objects.exists()
+    with pytest.raises(ServiceError, match="2024–2028"):
+        services.funding_decision_add(
+            insats=granted,
+            decided_on=datetime.date(2025, 2, 14),
+            paragraph="",
+            year=2030,
+            amount=Decimal(1000),
+        )

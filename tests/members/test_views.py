@@ -230,3 +230,74 @@ def test_an_appointment_form_refuses_another_associations_person(
     )
     assert not form.is_valid()
     assert "person" in form.errors
+
+
+def _saved_2021(association, kansli_user) -> StateAllocation:
+    members = {m.name: m.id for m in association.members.all()}
+    return allocation_save(
+        association=association,
+        year=2021,
+        amount=Decimal("1000000"),
+        decided_on=None,
+        key_basis="procent",
+        weights={members["Köpings kommun"]: Decimal(60), members["Arboga kommun"]: Decimal(40)},
+        by=kansli_user,
+    )
+
+
+def test_the_edit_form_saves_with_the_year_it_carries(kansli_client, association, kansli_user):
+    allocation = _saved_2021(association, kansli_user)
+    form = kansli_client.get(url("allocation_edit", year=2021)).content.decode()
+    # The year travels as a hidden field (a disabled input would not be posted).
+    assert 'type="hidden" name="year" value="2021"' in form
+    assert "disabled" not in form
+
+    data = _allocation_post(
+        association, amount="1 200 000", **{"Köpings kommun": "60", "Arboga kommun": "40"}
+    )
+    data["version"] = "1"
+    del data["year"]
+    response = kansli_client.post(url("allocation_edit", year=2021), data)
+
+    assert response.status_code == 302, response.content.decode()
+    allocation.refresh_from_db()
+    assert allocation.amount == Decimal("1200000") and allocation.year == 2021
+    by_member = {c.name: c.amount for c in allocation.contributions.all()}
+    assert by_member["Köpings kommun"] == Decimal("360000")
+    assert by_member["Arboga kommun"] == Decimal("240000")
+
+
+def test_a_posted_year_cannot_move_an_allocation(kansli_client, association, kansli_user):
+    allocation = _saved_2021(association, kansli_user)
+    data = _allocation_post(association, amount="1 000 000", **{"Köpings kommun": "100"})
+    data.update(version="1", year="2019")
+
+    response = kansli_client.post(url("allocation_edit", year=2021), data)
+
+    assert response.status_code == 302
+    assert response["Location"] == url("allocation_detail", year=2021)
+    assert list(StateAllocation.objects.values_list("year", flat=True)) == [allocation.year]
+
+
+def test_the_live_split_works_on_the_edit_form(kansli_client, association, kansli_user):
+    _saved_2021(association, kansli_user)
+    data = _allocation_post(
+        association, amount="2 000 000", **{"Köpings kommun": "60", "Arboga kommun": "40"}
+    )
+    response = kansli_client.post(url("allocation_preview"), data, HTTP_HX_REQUEST="true")
+
+    page = response.content.decode()
+    assert "kan inte visas" not in page
+    assert "600\u00a0000" in page and "400\u00a0000" in page
+    assert "summerar exakt till 4\u00a0000\u00a0000 kr" in page
+
+
+def test_a_new_allocation_offers_last_years_key(kansli_client, association, kansli_user):
+    _saved_2021(association, kansli_user)
+    members = {m.name: m.id for m in association.members.all()}
+
+    page = kansli_client.get(url("allocation_create") + "?year=2022").content.decode()
+
+    assert "Nyckeln från 2021 är ifylld som start." in page
+    assert f'name="weight_{members["Köpings kommun"]}" value="60"' in page
+    assert f'name="weight_{members["Arboga kommun"]}" value="40"' in page
