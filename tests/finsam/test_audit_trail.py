@@ -49,6 +49,7 @@ READS = {
     "breakdown_problems",
     "is_percent",
     "refuse_decided_texts",
+    "decision_horizon_problem",
 }
 COUNTS = {
     "women_total": 3,
@@ -423,6 +424,11 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             1,
         ),
         "goal_delete": (lambda: goal_services.goal_delete(goal=goal, by=by), 1),
+        # One goal in 2025, copied to 2026: one entry per goal made.
+        "goals_copy": (
+            lambda: goal_services.goals_copy(association=a, from_year=2025, to_year=2026, by=by),
+            1,
+        ),
         "narrative_save": (
             lambda: reporting.narrative_save(
                 association=a, document=VP, year=2025, key="inledning", body="Hej.", by=by
