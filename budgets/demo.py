@@ -143,7 +143,7 @@ def _year_end(association: Association, data: dict) -> None:
         return
     values = {
         name: Decimal(data[name])
-        for name in ("equity_opening", "capital_contribution", "employees")
+        for name in ("equity_opening", "capital_contribution", "realisation_gains", "employees")
         if name in data
     }
     if values:

@@ -283,16 +283,52 @@ def overview_footnote() -> Text:
 
 
 def budget_result_table(report: OperatingReport | None, s: YearStatements, year: int) -> Table:
-    budget = report.total.budget_net if report is not None else None
+    """Budgeted against actual: income, costs, result and the equity at year-end (the
+    opening equity plus the budgeted result), as Västerås 2020 summarises its
+    driftredovisning; "Budgeterat resultat" is the driftredovisning's budget total."""
+    total = report.total if report is not None else None
+    budget_result = total.budget_net if total is not None else None
+    opening = s.figures.equity_opening + s.figures.capital_contribution if s.figures else None
+    income = s.income
     rows = [
-        Row("Budgeterat resultat", [budget]),
-        Row("Årets resultat", [s.income.arets_resultat if s.income else None], True),
+        Row(
+            "Verksamhetens intäkter",
+            [income.verksamhetens_intakter if income else None, total and total.budget_income],
+        ),
+        Row(
+            "Verksamhetens kostnader",
+            [income.verksamhetens_kostnader if income else None, total and total.budget_cost],
+        ),
+        Row(
+            "Finansiella poster",
+            [
+                income.finansiella_intakter + income.finansiella_kostnader if income else None,
+                None,
+            ],
+        ),
+        Row("Årets resultat", [income.arets_resultat if income else None, budget_result], True),
+        Row(
+            "Eget kapital vid årets slut",
+            [
+                s.balance.eget_kapital if s.balance else None,
+                opening + budget_result
+                if opening is not None and budget_result is not None
+                else None,
+            ],
+            True,
+        ),
     ]
-    if budget is not None and s.income is not None:
-        rows.append(Row("Avvikelse mot budget", [s.income.arets_resultat - budget], True))
+    for row in rows:
+        outcome, budget = row.values
+        row.values.append(outcome - budget if outcome is not None and budget is not None else None)
+    if not any(r.values[0] for r in rows[2:3]):
+        del rows[2]  # no financial items
     return Table(
-        "Budgeterat och verkligt resultat", [str(year)], rows, sheet="Resultat mot budget"
-    )
+        "Budgeterat och verkligt resultat",
+        [f"Utfall {year}", f"Budget {year}", "Avvikelse utfall − budget"],
+        rows,
+        sheet="Resultat mot budget",
+    ).without_empty_columns()
 
 
 def cost_distribution_blocks(
