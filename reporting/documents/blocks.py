@@ -150,7 +150,7 @@ class Document:
 
     @property
     def contents(self) -> list[Section]:
-        return [s for s in self.sections if s.level <= 2]
+        return [s for s in self.sections if s.level <= 2 or s.number]
 
     @property
     def attachments(self) -> list[Attachment]:

@@ -14,7 +14,7 @@ from budgets.models import Budget, BudgetVersion
 from budgets.selectors import Comparison, comparison, insats_money
 from insatser.models import Insats
 from members.models import Association
-from reporting.documents.blocks import MIXED, TKR, Document, Row, Section, Table, Text
+from reporting.documents.blocks import MIXED, TKR, TKR1, Document, Row, Section, Table, Text
 from reporting.documents.common import (
     NARRATIVE_TITLES,
     cover,
@@ -27,7 +27,7 @@ from reporting.documents.common import (
 )
 from reporting.markdown import render
 from reporting.models import VP
-from reporting.selectors import OverviewYear, balances_at, five_year_overview
+from reporting.selectors import YearStatements, balances_at, year_statements
 from reporting.statements import Balances
 
 ZERO = Decimal(0)
@@ -38,7 +38,7 @@ class _Data:
     budget: Budget | None
     version: BudgetVersion | None
     comparison: Comparison | None
-    overview: list[OverviewYear]
+    statements: YearStatements
     balances: dict[int, Balances]
     insatser: list[Insats]
     insats_budget: dict[int, Decimal]
@@ -61,7 +61,7 @@ def _load(association: Association, year: int) -> _Data:
         budget=budget,
         version=decided_version(association, year),
         comparison=comparison(budget=budget) if budget is not None else None,
-        overview=five_year_overview(association=association, year=year - 1),
+        statements=year_statements(association=association, year=year - 1),
         balances=balances_at(association=association, years=[year - 2, year - 1]),
         insatser=insatser,
         insats_budget={
@@ -183,63 +183,156 @@ def _budget_blocks(d: _Data, year: int) -> list:
     return blocks
 
 
-def _last_equity(d: _Data, year: int) -> tuple[int, Decimal] | None:
-    last = None
-    for o in reversed(d.overview):
-        if o.equity is not None:
-            last = (o.year, o.equity)
+@dataclass
+class _Column:
+    """One column of the balansbudget and kassaflödesbudget: a year-end as booked
+    (bokslut) or projected from its parent column with the budgeted result."""
+
+    heading: str
+    index: int  # the column of the comparison it stands for
+    result: Decimal | None
+    receivables: Decimal
+    cash: Decimal
+    equity: Decimal
+    pensions: Decimal
+    liabilities: Decimal
+    opening_cash: Decimal | None = None
+    receivables_change: Decimal | None = None
+    liabilities_change: Decimal | None = None
+    opening_equity: Decimal | None = None
+    booked: bool = False
+    adjustments: Decimal = ZERO  # ej likviditetspåverkande poster (pension provisions)
+    other_flows: Decimal = ZERO  # investering and finansiering (a capital contribution)
+
+    @property
+    def operating_flow(self) -> Decimal | None:
+        if self.result is None or self.receivables_change is None:
+            return None
+        return self.result + self.adjustments + self.receivables_change + self.liabilities_change
+
+    @property
+    def cash_flow(self) -> Decimal | None:
+        flow = self.operating_flow
+        return None if flow is None else flow + self.other_flows
+
+
+def _columns(d: _Data, year: int, result: list) -> list[_Column]:
+    """The booked year-end the budget starts from, then each budget, forecast and plan
+    year rolled on from its parent: short-term receivables are collected and
+    short-term liabilities paid in the next year (as the seeds' balansbudgetar
+    show), pension provisions are held, and the budgeted result goes to cash and
+    equity. A column without a budgeted result ends the chain."""
+    base_year = max((y for y in d.balances if y in (year - 2, year - 1)), default=None)
+    if base_year is None:
+        return []
+    s = d.statements if base_year == year - 1 else d.statements.previous
+    if s is None or s.figures is None:
+        return []
+    b = d.balances[base_year]
+    flow = s.cash_flow
+    base = _Column(
+        heading=f"Bokslut {base_year}",
+        index=0 if base_year == year - 2 else -1,
+        result=s.income.arets_resultat,
+        receivables=b.receivables,
+        cash=b.cash_and_bank + b.short_term_placements,
+        equity=s.balance.eget_kapital,
+        pensions=b.pension_provisions,
+        liabilities=b.short_term_liabilities,
+        opening_cash=flow.likvida_medel_vid_arets_borjan if flow else None,
+        receivables_change=flow.forandring_kortfristiga_fordringar if flow else None,
+        liabilities_change=flow.forandring_kortfristiga_skulder if flow else None,
+        opening_equity=s.figures.equity_opening + s.figures.capital_contribution,
+        booked=True,
+    )
+    if flow is not None:
+        base.adjustments = flow.justering_ej_likviditetspaverkande
+        base.other_flows = flow.investeringsverksamhet + flow.finansieringsverksamhet
+
+    def child(parent: _Column, index: int, heading: str) -> _Column | None:
+        change = result[index]
+        if change is None:
+            return None
+        return _Column(
+            heading=heading,
+            index=index,
+            result=change,
+            receivables=ZERO,
+            cash=parent.cash + change + parent.receivables - parent.liabilities,
+            equity=parent.equity + change,
+            pensions=parent.pensions,
+            liabilities=ZERO,
+            opening_cash=parent.cash,
+            receivables_change=parent.receivables,
+            liabilities_change=-parent.liabilities,
+            opening_equity=parent.equity,
+        )
+
+    headings = d.comparison.headings
+    columns = [base]
+    parent = base
+    if base_year == year - 2:
+        budget_last = child(base, 1, headings[1])
+        forecast_last = child(base, 2, headings[2])
+        columns.extend(c for c in (budget_last, forecast_last) if c is not None)
+        parent = forecast_last or budget_last
+        if parent is None:
+            return columns
+    for index in (3, 4, 5):
+        nxt = child(parent, index, headings[index])
+        if nxt is None:
             break
-    budget = d.budget
-    if (
-        budget is not None
-        and budget.equity_estimate is not None
-        and (last is None or last[0] < year - 1)
-    ):
-        last = (year - 1, budget.equity_estimate)  # the plan's own estimate
-    return last
+        columns.append(nxt)
+        parent = nxt
+    return columns
 
 
 def _equity_budget(d: _Data, year: int, result: list, income: list) -> list:
-    """Equity roll-forward over the budget years and the 20 % check. The opening
-    equity is the last year-end stored before the budget year, or the plan's own
-    estimate when last year is not closed; a year-end two years back is rolled on
-    with last year's forecast result (or its budget when there is no forecast)."""
-    last = _last_equity(d, year)
-    if last is None:
-        return []
-    base_year, equity = last
-    notes = []
-    if base_year < year - 1:
-        previous = result[2] if result[2] is not None else result[1]
-        if previous is not None and base_year == year - 2:
-            equity += previous
-            source = "prognosen" if result[2] is not None else "budgeten"
-            notes.append(
-                f"Eget kapital utgår från bokslutet {base_year} och {source} för {year - 1}."
+    """Equity from the last booked year-end over last year's forecast (or budget) and
+    the budget years, against the 20 % ceiling. Without a booked year-end, the plan's
+    own estimate of the opening equity is the start."""
+    chain = [c for c in _columns(d, year, result) if not c.booked]
+    if any(c.index == 2 for c in chain):
+        chain = [c for c in chain if c.index != 1]  # the forecast replaces last year's budget
+    if not chain and d.budget is not None and d.budget.equity_estimate is not None:
+        equity = d.budget.equity_estimate
+        for index in (3, 4, 5):
+            if result[index] is None:
+                break
+            chain.append(
+                _Column(
+                    d.comparison.headings[index],
+                    index,
+                    result[index],
+                    ZERO,
+                    ZERO,
+                    equity + result[index],
+                    ZERO,
+                    ZERO,
+                    opening_equity=equity,
+                )
             )
-        else:
-            notes.append(
-                f"Eget kapital utgår från bokslutet {base_year}; för {year - 1} finns varken "
-                "bokslut, prognos eller budget, så dess resultat är inte med."
-            )
-    rows = []
-    for y, index in [(year, 3), (year + 1, 4), (year + 2, 5)]:
-        change = result[index]
-        if change is None:
-            break
-        opening = equity
-        equity = equity + change
-        share = equity * 100 / income[index] if income[index] else None
-        rows.append(Row(str(y), [opening, change, equity, share]))
-    if not rows:
+            equity += result[index]
+    if not chain:
         return []
+    rows = [
+        Row(
+            c.heading,
+            [
+                c.opening_equity,
+                c.result,
+                c.equity,
+                c.equity * 100 / income[c.index] if income[c.index] else None,
+            ],
+        )
+        for c in chain
+    ]
     return [
-        *[Text(render(note)) for note in notes],
         Table(
             "Eget kapital under budgetperioden och andel av intäkterna, mot taket 20 %",
             [
                 "Ingående eget kapital (kr)",
-                "Budgeterat resultat (kr)",
+                "Resultat (kr)",
                 "Utgående eget kapital (kr)",
                 "Andel av intäkterna (%)",
             ],
@@ -252,63 +345,94 @@ def _equity_budget(d: _Data, year: int, result: list, income: list) -> list:
 
 
 def _position_budget(d: _Data, year: int, result: list) -> list:
-    """Kassaflödesbudget and balansbudget: from the last stored year-end, receivables,
-    provisions and liabilities are held where they were and each budgeted result goes
-    to cash and equity (a year-end two years back is first rolled on with last year's
-    forecast result, or its budget)."""
-    overview = {o.year: o for o in d.overview}
-    base_year = max(
-        (y for y in d.balances if overview.get(y) and overview[y].equity is not None),
-        default=None,
-    )
-    if base_year is None:
+    """Kassaflödesbudget and balansbudget over the columns of `_columns`."""
+    columns = _columns(d, year, result)
+    if len(columns) < 2:
         return []
-    balances, equity = d.balances[base_year], overview[base_year].equity
-    cash = balances.cash_and_bank + balances.short_term_placements
-    if base_year == year - 2:
-        previous = result[2] if result[2] is not None else result[1]
-        if previous is None:
-            return []
-        cash, equity = cash + previous, equity + previous
-    years = [(year + i, result[3 + i]) for i in range(3) if result[3 + i] is not None]
-    if not years:
-        return []
-    flow_rows, position = [], []
-    for y, change in years:
-        flow_rows.append((y, change, cash, cash + change))
-        cash, equity = cash + change, equity + change
-        position.append((y, cash, equity))
-    columns = [str(y) for y, _ in years]
+    headings = [c.heading for c in columns]
     cash_table = Table(
-        f"Kassaflödesbudget {year}–{years[-1][0]}",
-        columns,
+        "Kassaflödesbudget",
+        headings,
         [
-            Row("Årets resultat", [r[1] for r in flow_rows]),
-            Row("Kassaflöde från den löpande verksamheten", [r[1] for r in flow_rows], True),
-            Row("Årets kassaflöde", [r[1] for r in flow_rows], True),
-            Row("Likvida medel vid årets början", [r[2] for r in flow_rows]),
-            Row("Likvida medel vid årets slut", [r[3] for r in flow_rows], True),
-        ],
-        sheet="Kassaflödesbudget",
-    )
-    other = balances.receivables
-    held = balances.pension_provisions + balances.short_term_liabilities
-    balance_table = Table(
-        f"Balansbudget per 31 december, utgående från bokslutet {base_year}",
-        columns,
-        [
-            Row("Fordringar", [other for _ in position]),
-            Row("Kassa, bank och placeringar", [p[1] for p in position]),
-            Row("Summa tillgångar", [other + p[1] for p in position], True),
-            Row("Eget kapital", [p[2] for p in position]),
-            Row("Avsättningar för pensioner", [balances.pension_provisions for _ in position]),
-            Row("Kortfristiga skulder", [balances.short_term_liabilities for _ in position]),
+            Row("Den löpande verksamheten", [""] * len(columns), heading=True),
             Row(
-                "Summa eget kapital, avsättningar och skulder",
-                [p[2] + held for p in position],
+                "Årets resultat",
+                [c.result if c.receivables_change is not None else None for c in columns],
+            ),
+            *(
+                [
+                    Row(
+                        "Justering för ej likviditetspåverkande poster",
+                        [
+                            c.adjustments if c.receivables_change is not None else None
+                            for c in columns
+                        ],
+                    )
+                ]
+                if any(c.adjustments for c in columns)
+                else []
+            ),
+            Row(
+                "Ökning (−)/minskning (+) kortfristiga fordringar",
+                [c.receivables_change for c in columns],
+            ),
+            Row(
+                "Ökning (+)/minskning (−) kortfristiga skulder",
+                [c.liabilities_change for c in columns],
+            ),
+            Row(
+                "Kassaflöde från den löpande verksamheten",
+                [c.operating_flow for c in columns],
+                True,
+            ),
+            *(
+                [
+                    Row(
+                        "Kassaflöde från investering och finansiering",
+                        [
+                            c.other_flows if c.receivables_change is not None else None
+                            for c in columns
+                        ],
+                    )
+                ]
+                if any(c.other_flows for c in columns)
+                else []
+            ),
+            Row("Årets kassaflöde", [c.cash_flow for c in columns], True),
+            Row("Likvida medel vid årets början", [c.opening_cash for c in columns]),
+            Row(
+                "Likvida medel vid årets slut",
+                [c.cash if c.opening_cash is not None else None for c in columns],
                 True,
             ),
         ],
-        sheet="Balansbudget",
+        unit=TKR1,
+        sheet="Kassaflödesbudget",
+    ).without_empty_columns()
+    pensions = any(c.pensions for c in columns)
+    rows = [
+        Row("Tillgångar", [""] * len(columns), heading=True),
+        Row("Omsättningstillgångar", [""] * len(columns), heading=True),
+        Row("Fordringar", [c.receivables for c in columns]),
+        Row("Kassa och bank", [c.cash for c in columns]),
+        Row("Summa tillgångar", [c.receivables + c.cash for c in columns], True),
+        Row("Eget kapital, avsättningar och skulder", [""] * len(columns), heading=True),
+        Row("Eget kapital", [c.equity for c in columns]),
+        Row("därav årets resultat", [c.result for c in columns]),
+    ]
+    if pensions:
+        rows.append(Row("Avsättningar för pensioner", [c.pensions for c in columns]))
+    rows.extend(
+        [
+            Row("Kortfristiga skulder", [c.liabilities for c in columns]),
+            Row(
+                "Summa eget kapital, avsättningar och skulder",
+                [c.equity + c.pensions + c.liabilities for c in columns],
+                True,
+            ),
+        ]
     )
+    balance_table = Table(
+        "Balansbudget per 31 december", headings, rows, unit=TKR, sheet="Balansbudget"
+    ).without_empty_columns()
     return [cash_table, balance_table]
