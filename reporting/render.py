@@ -71,6 +71,8 @@ def pdf_bytes(doc: Document, variant: str | None = None) -> bytes:
         pdf_identifier=identifier.encode(),
         custom_metadata=True,
     )
+    if variant is None and doc.attachments:
+        pdf = _append_attachments(pdf, doc)
     with _RENDERED_LOCK:
         _RENDERED[key] = pdf
         while len(_RENDERED) > _RENDERED_MAX:
@@ -97,6 +99,29 @@ def _header_block(doc: Document) -> list[str]:
         else f"{doc.title}, {status}",
         f"Utskriven {timezone.localdate():%Y-%m-%d}",
     ]
+
+
+def _append_attachments(pdf: bytes, doc: Document) -> bytes:
+    """The uploaded bilagor (the auditors' signed report) after the document's last
+    page. Only in the plain PDF: PDF/A and PDF/UA keep their own conformance, and
+    name the bilaga with its SHA-256 instead."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from reporting.models import AuditReport
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for attachment in doc.attachments:
+        stored = AuditReport.objects.filter(
+            association=doc.association, year=doc.year, sha256=attachment.sha256
+        ).first()
+        if stored is None:
+            continue
+        writer.append(PdfReader(io.BytesIO(bytes(stored.pdf))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def xlsx_bytes(doc: Document) -> bytes:

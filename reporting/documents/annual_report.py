@@ -208,8 +208,21 @@ def _management_report(association: Association, year: int, d: _Data) -> list[Se
             [texts["styrning"], *_steering_documents(d.steering)],
             level=3,
         ),
-        Section("hushallning", "1.5", "God ekonomisk hushållning", _stewardship(year, d), level=3),
+        Section(
+            "hushallning",
+            "1.5",
+            "God ekonomisk hushållning, måluppfyllelse och ekonomisk ställning",
+            _stewardship(year, d),
+            level=3,
+        ),
         *_follow_up(year, d),
+        Section(
+            "balanskrav",
+            "",
+            "Balanskravsresultat",
+            [financial.balance_requirement(d.statements)] if d.statements.figures else [],
+            level=3,
+        ),
         Section("personal", "1.6", NARRATIVE_TITLES[AR]["personal"], [texts["personal"]], level=3),
         Section(
             "utveckling", "1.7", NARRATIVE_TITLES[AR]["utveckling"], [texts["utveckling"]], level=3
@@ -248,8 +261,6 @@ def _stewardship(year: int, d: _Data) -> list:
         blocks.extend(financial.cost_distribution_blocks(s, d.report, d.cost_share_base))
     if d.goals is not None:
         blocks.append(d.goals)
-    if s.figures:
-        blocks.append(financial.balance_requirement(s))
     return blocks
 
 

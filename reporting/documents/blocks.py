@@ -133,6 +133,14 @@ class Document:
     vision: str = ""  # printed on the cover
     contact: list[str] = field(default_factory=list)  # contact lines for the cover
 
+    def __post_init__(self) -> None:
+        # A chart needs data: an empty drawing is left out, and so is a section
+        # left with nothing to show.
+        for section in self.sections:
+            section.blocks = [
+                b for b in section.blocks if not (isinstance(b, Chart) and not b.svg)
+            ]
+
     @property
     def is_decided(self) -> bool:
         return self.decided_on is not None
