@@ -148,6 +148,8 @@ def _year_end(association: Association, data: dict) -> None:
     }
     if values:
         services.year_end_save(fiscal_year=fiscal_year, data=values)
+    if "balances" not in data:
+        return  # key figures only; the balances come from elsewhere (an SIE file)
     rows = [
         (item, label, Decimal(amount), "")
         for item, specification in data.get("balances", {}).items()
