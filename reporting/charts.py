@@ -60,8 +60,13 @@ def bars(
         f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
     ]
+
+    def said(v) -> str:
+        value = Decimal(str(v))
+        return fmt(value) if value else "uppgift saknas"
+
     desc = "; ".join(
-        f"{label}: " + ", ".join(f"{name} {fmt(Decimal(str(vs[i])))}" for name, vs in series)
+        f"{label}: " + ", ".join(f"{name} {said(vs[i])}" for name, vs in series)
         for i, label in enumerate(labels)
     )
     parts.append(f'<desc id="{chart_id}-d">{escape(desc)}</desc>')

@@ -52,15 +52,22 @@ DATA = Path(settings.BASE_DIR) / "fixtures" / "reporting" / "document_data.toml"
 
 
 def load_document_data(*, stdout) -> None:
-    """Earlier years' key figures, report settings and styrdokument (safe to load twice:
-    each is saved as the fixture says)."""
+    """Earlier years' key figures, report settings and styrdokument; what is there
+    already is left as it is, so loading twice changes nothing."""
     from decimal import Decimal
+
+    from reporting.models import EarlierYearFigures, ReportSettings, SteeringDocument
 
     data = tomllib.loads(DATA.read_text(encoding="utf-8"))
     associations = {a.slug: a for a in Association.objects.all()}
     for row in data.get("earlier_years", []):
         association = associations.get(row["association"])
-        if association is None:
+        if (
+            association is None
+            or EarlierYearFigures.objects.filter(
+                association=association, year=row["year"]
+            ).exists()
+        ):
             continue
         services.earlier_year_save(
             association=association,
@@ -74,12 +81,20 @@ def load_document_data(*, stdout) -> None:
             employees=Decimal(str(row["employees"])) if "employees" in row else None,
         )
     for row in data.get("settings", []):
-        if (association := associations.get(row["association"])) is not None:
+        association = associations.get(row["association"])
+        if (
+            association is not None
+            and not ReportSettings.objects.filter(association=association).exists()
+        ):
             services.report_settings_save(
                 association=association, cost_share_base=row["cost_share_base"]
             )
     for row in data.get("steering", []):
-        if (association := associations.get(row["association"])) is not None:
+        association = associations.get(row["association"])
+        if (
+            association is not None
+            and not SteeringDocument.objects.filter(association=association).exists()
+        ):
             services.steering_documents_replace(
                 association=association, rows=services.parse_steering_documents(row["text"])
             )

@@ -129,6 +129,7 @@ class DecidedDocument(models.Model):
             what += f", budget version {self.budget_version.number}"
         return f"Beslutat dokument: {what}, beslut {self.decided_on} {self.paragraph}".strip()
 
+
 class EarlierYearFigures(models.Model):
     """The key figures of a year before the application held its outcome, as the
     association's earlier annual reports print them (kronor), so the five-year

@@ -32,6 +32,7 @@ from reporting.documents.blocks import (
 from reporting.documents.common import (
     NARRATIVE_TITLES,
     cover,
+    escape_md,
     goal_table,
     narratives,
     organisation_table,
@@ -73,6 +74,7 @@ class _Data:
     income_actuals: list[dict]
     balance_lines: list[BalanceLine]
     goals: Table | None
+    insats_order: list[str]
 
 
 def _load(association: Association, year: int) -> _Data:
@@ -126,6 +128,11 @@ def _load(association: Association, year: int) -> _Data:
             ).select_related("fiscal_year")
         ),
         goals=goal_table(association, year, follow_up=True),
+        insats_order=list(
+            Insats.objects.filter(association=association)
+            .order_by("pk")
+            .values_list("name", flat=True)
+        ),
     )
 
 
@@ -143,7 +150,7 @@ def annual_report(association: Association, year: int) -> Document:
     ]
     if s.figures is not None:
         sections.extend(financial.statement_sections(s, 2, notes))
-        sections.append(financial.operating_section(d.report, year, "5"))
+        sections.append(financial.operating_section(d.report, year, "5", d.insats_order))
         sections.append(_notes(d, notes))
     sections.append(_board_signatures(d))
     sections.append(_audit_signatures(d))
@@ -179,8 +186,12 @@ def _management_report(association: Association, year: int, d: _Data) -> list[Se
     if (org := organisation_table(d.people)) is not None:
         intro.append(org)
     intro.append(texts["uppdrag"])
+    if not texts["verksamhetside"].empty or association.vision:
+        intro.append(Text(render("**Verksamhetsidé och vision**"), key="verksamhetside-rubrik"))
+    if not texts["verksamhetside"].empty:
+        intro.append(texts["verksamhetside"])
     if association.vision:
-        intro.append(Text(render(f"**Vision:** {association.vision}"), key="vision"))
+        intro.append(Text(render(f"**Vision:** {escape_md(association.vision)}"), key="vision"))
     overview = financial.overview_table(d.overview)
     sections = [
         Section("forvaltningsberattelse", "1", "Förvaltningsberättelse", intro, page_break=True),
@@ -269,6 +280,16 @@ def _stewardship(year: int, d: _Data) -> list:
 
 def _follow_up(year: int, d: _Data) -> list[Section]:
     sections = []
+    if not d.texts["malgrupper"].empty:
+        sections.append(
+            Section(
+                "malgrupper",
+                "",
+                NARRATIVE_TITLES[AR]["malgrupper"],
+                [d.texts["malgrupper"]],
+                level=3,
+            )
+        )
     individual = [st for st in d.stats if st.insats.kind == Insats.INDIVID]
     if individual:
         sections.append(

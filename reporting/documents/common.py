@@ -24,9 +24,11 @@ NARRATIVES = {
     AR: [
         ("forord", "Ordföranden har ordet"),
         ("uppdrag", "Förbundets uppdrag och finansiering"),
+        ("verksamhetside", "Verksamhetsidé och vision"),
         ("forhallanden", "Viktiga förhållanden för resultat och ekonomisk ställning"),
         ("handelser", "Händelser av väsentlig betydelse"),
         ("styrning", "Styrning och uppföljning"),
+        ("malgrupper", "Målgrupper och behov"),
         ("personal", "Väsentliga personalförhållanden"),
         ("utveckling", "Förväntad utveckling"),
         ("principer", "Redovisningsprinciper"),

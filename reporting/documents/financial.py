@@ -172,7 +172,11 @@ def statement_sections(s: YearStatements, start: int, notes: NoteNumbers) -> lis
     return sections
 
 
-def operating_section(report: OperatingReport, year: int, number: str) -> Section:
+def operating_section(
+    report: OperatingReport, year: int, number: str, order: list[str] | None = None
+) -> Section:
+    """`order` lists the insatser by name in the association's own order (as they
+    were entered, which is how the seeds list them)."""
     rows: list[Row] = []
 
     def add(r, strong=False):
@@ -232,14 +236,18 @@ def operating_section(report: OperatingReport, year: int, number: str) -> Sectio
             f"Driftredovisning {year}", columns, rows, unit=TKR, sheet="Driftredovisning"
         ).without_empty_columns()
     )
-    if report.insatser:
+    insatser = list(report.insatser)
+    if order:
+        rank = {name: i for i, name in enumerate(order)}
+        insatser.sort(key=lambda r: rank.get(r.label, len(rank)))
+    if insatser:
         blocks.append(
             Table(
                 f"Utfall och budget per insats {year}",
                 ["Utfall", "Budget", "Avvikelse", f"Utfall {year - 1}"],
                 [
                     Row(r.label, [r.outcome_net, r.budget_net, r.deviation, r.previous_net])
-                    for r in report.insatser
+                    for r in insatser
                 ],
                 sheet="Per insats",
             ).without_empty_columns()

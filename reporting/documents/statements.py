@@ -3,6 +3,7 @@ driftredovisning of year N."""
 
 from __future__ import annotations
 
+from insatser.models import Insats
 from members.models import Association
 from reporting.documents import financial
 from reporting.documents.blocks import Document
@@ -16,7 +17,12 @@ def statements(association: Association, year: int) -> Document:
     no_notes = financial.NoteNumbers(enabled=False)
     sections = financial.statement_sections(s, 1, no_notes) if s.figures else []
     report = operating_report(association=association, year=year)
-    sections.append(financial.operating_section(report, year, str(len(sections) + 1)))
+    order = list(
+        Insats.objects.filter(association=association)
+        .order_by("pk")
+        .values_list("name", flat=True)
+    )
+    sections.append(financial.operating_section(report, year, str(len(sections) + 1), order))
     fy = s.fiscal_year
     return Document(
         kind=AR,
