@@ -586,13 +586,27 @@ def report_data(request: HttpRequest, year: int) -> HttpResponse:
 
 @association_view(DOWNLOAD, methods=["GET", "HEAD"])
 def audit_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
-    from django.http import Http404
-
+    """The auditors' signed report as uploaded; without one, a page that says so."""
     from reporting.models import AuditReport
 
     report = AuditReport.objects.filter(association=request.association, year=year).first()
     if report is None:
-        raise Http404
+        return render(
+            request,
+            "reporting/audit_report_missing.html",
+            {
+                "year": year,
+                "nav_section": "documents",
+                "breadcrumbs": [
+                    ("Dokument", _url("documents", request)),
+                    (
+                        f"Årsredovisning {year}",
+                        _url("document_arsredovisning", request, year=year),
+                    ),
+                    ("Revisionsberättelse", None),
+                ],
+            },
+        )
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{request.association.slug}-revisionsberattelse-{year}.pdf"'

@@ -32,7 +32,7 @@ urlpatterns += [
         name="report_data",
     ),
     path(
-        "dokument/arsredovisning/<int:year>/revisionsberattelse.pdf",
+        "dokument/arsredovisning/<int:year>/revisionsberattelse/",
         document_views.audit_report_pdf,
         name="audit_report_pdf",
     ),

@@ -169,7 +169,7 @@ def test_the_auditors_report_is_a_checked_pdf_appended_to_the_annual_report(
     pages = len(PdfReader(io.BytesIO(render.pdf_bytes(doc))).pages)
     assert pages == len(PdfReader(io.BytesIO(render.pdf_bytes(without))).pages) + 2
     client.force_login(revisor_user)
-    download = client.get("/testbygden/dokument/arsredovisning/2024/revisionsberattelse.pdf")
+    download = client.get("/testbygden/dokument/arsredovisning/2024/revisionsberattelse/")
     assert download.status_code == 200 and bytes(download.content) == signed
     client.force_login(styrelse_user)
     assert client.get(URL).status_code == 403
