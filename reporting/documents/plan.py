@@ -44,8 +44,9 @@ class _Data:
     insats_budget: dict[int, Decimal]
 
 
-def _load(association: Association, year: int) -> _Data:
+def _load(association: Association, year: int, version: BudgetVersion | None) -> _Data:
     budget = Budget.objects.filter(association=association, year=year).first()
+    version = version or decided_version(association, year)
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     insatser = list(
         Insats.objects.filter(association=association)
@@ -59,8 +60,8 @@ def _load(association: Association, year: int) -> _Data:
     money = insats_money(association=association, insats_ids=[i.pk for i in insatser])
     return _Data(
         budget=budget,
-        version=decided_version(association, year),
-        comparison=comparison(budget=budget) if budget is not None else None,
+        version=version,
+        comparison=comparison(budget=budget, version=version) if budget is not None else None,
         statements=year_statements(association=association, year=year - 1),
         balances=balances_at(association=association, years=[year - 2, year - 1]),
         insatser=insatser,
@@ -70,10 +71,11 @@ def _load(association: Association, year: int) -> _Data:
     )
 
 
-def plan(association: Association, year: int) -> Document:
-    """Verksamhetsplan och budget N."""
+def plan(association: Association, year: int, version: BudgetVersion | None = None) -> Document:
+    """Verksamhetsplan och budget N: of `version` (a draft to preview), else of the
+    latest decided version, else of the current draft."""
     texts = narratives(association, VP, year)
-    d = _load(association, year)
+    d = _load(association, year, version)
     org = organisation_table(people(association, year))
     goals = goal_table(association, year, follow_up=False)
     sections = [
@@ -102,8 +104,8 @@ def plan(association: Association, year: int) -> Document:
         association=association,
         year=year,
         sections=sections,
-        decided_on=d.version.decided_on if d.version else None,
-        paragraph=d.version.paragraph if d.version else "",
+        decided_on=d.version.decided_on if d.version and d.version.is_decided else None,
+        paragraph=d.version.paragraph if d.version and d.version.is_decided else "",
         **cover(association),
     )
 
