@@ -347,6 +347,4 @@ def audit_report_upload(
     row.filename = (filename or "revisionsberattelse.pdf")[-200:]
     row.sha256 = hashlib.sha256(content).hexdigest()
     row.uploaded_by = by if getattr(by, "is_authenticated", False) else None
-    return save_recorded(
-        row, association_id=association.id, by=by, before=before, note={"pages": pages}
-    )
+    return save_recorded(row, association_id=association.id, by=by, before=before)
