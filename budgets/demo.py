@@ -143,11 +143,13 @@ def _year_end(association: Association, data: dict) -> None:
         return
     values = {
         name: Decimal(data[name])
-        for name in ("equity_opening", "capital_contribution", "employees")
+        for name in ("equity_opening", "capital_contribution", "realisation_gains", "employees")
         if name in data
     }
     if values:
         services.year_end_save(fiscal_year=fiscal_year, data=values)
+    if "balances" not in data:
+        return  # key figures only; the balances come from elsewhere (an SIE file)
     rows = [
         (item, label, Decimal(amount), "")
         for item, specification in data.get("balances", {}).items()

@@ -59,6 +59,20 @@ def _stats(insats, rows: list[dict]) -> None:
             )
 
 
+def _activities(insats, rows: list[dict]) -> None:
+    """The insats's activities with their attendees, unless it has some already."""
+    if not rows or insats.activities.exists():
+        return
+    for row in rows:
+        services.activity_save(
+            insats=insats,
+            date=row["date"],
+            title=row["title"],
+            kind=row["kind"],
+            attendees=row["attendees"],
+        )
+
+
 def load(*, stdout) -> None:
     for path in sorted(FIXTURES.glob("*.toml")):
         association = Association.objects.filter(slug=path.stem).first()
@@ -85,5 +99,6 @@ def load(*, stdout) -> None:
                         insats=insats, role=role, count=count, percent=Decimal(percent)
                     )
             _stats(insats, row.get("stats", []))
+            _activities(insats, row.get("activities", []))
         stdout.write(f"  {association.name}: {len(data.get('insatser', []))} insatser")
     demo_goals.load(stdout=stdout)

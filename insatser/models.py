@@ -233,6 +233,8 @@ class EndReason(models.Model):
         # rehabilitering" is "rehabilitering" above.)
         ("utskrivning", "Utskrivning utan angiven orsak"),
         ("utan_matning", "Avslutad utan mätning"),
+        # Ended within the trial period: not counted in the result (Västerås 2020).
+        ("provtid", "Avslutad under prövotiden"),
     ]
 
     stats = models.ForeignKey(

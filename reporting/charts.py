@@ -35,12 +35,19 @@ def bars(
     unit: str = "",
     ceiling: Decimal | int | None = None,
 ) -> SafeString:
-    """Horizontal grouped bars: one group per label, one bar per series."""
-    chart_id = f"chart-{next(_ids)}"
+    """Horizontal grouped bars: one group per label, one bar per series. Without a
+    figure other than zero there is nothing to draw: the result is empty. A zero or
+    missing figure draws no bar (and no "0 %" label)."""
+    series = [(name, [v if v is not None else 0 for v in vs]) for name, vs in series]
     values = [Decimal(str(v)) for _, vs in series for v in vs]
+    if not labels or not any(values):
+        return mark_safe("")
+    chart_id = f"chart-{next(_ids)}"
     top = max([*values, Decimal(ceiling) if ceiling is not None else Decimal(0), Decimal(1)])
     plot = WIDTH - LABEL_WIDTH - 70
     group_height = len(series) * BAR_HEIGHT + GAP
+    if any(len(label) > LABEL_CHARS for label in labels):
+        group_height = max(group_height, 2 * 14 + GAP)
     legend_height = 22
     height = legend_height + len(labels) * group_height + 10
 
@@ -53,8 +60,13 @@ def bars(
         f'width="100%" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" class="chart">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
     ]
+
+    def said(v) -> str:
+        value = Decimal(str(v))
+        return fmt(value) if value else "uppgift saknas"
+
     desc = "; ".join(
-        f"{label}: " + ", ".join(f"{name} {fmt(Decimal(str(vs[i])))}" for name, vs in series)
+        f"{label}: " + ", ".join(f"{name} {said(vs[i])}" for name, vs in series)
         for i, label in enumerate(labels)
     )
     parts.append(f'<desc id="{chart_id}-d">{escape(desc)}</desc>')
@@ -68,12 +80,17 @@ def bars(
         x += 24 + 8 * len(name)
     for g, label in enumerate(labels):
         y0 = legend_height + g * group_height
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 6}" y="{y0 + len(series) * BAR_HEIGHT / 2 + 4:.1f}" '
-            f'font-size="12" text-anchor="end" fill="{TEXT}">{escape(label)}</text>'
-        )
+        lines = _wrap(label)
+        middle = y0 + len(series) * BAR_HEIGHT / 2 + 4 - (len(lines) - 1) * 7
+        for n, line in enumerate(lines):
+            parts.append(
+                f'<text x="{LABEL_WIDTH - 6}" y="{middle + n * 14:.1f}" '
+                f'font-size="12" text-anchor="end" fill="{TEXT}">{escape(line)}</text>'
+            )
         for s, (_, vs) in enumerate(series):
             value = Decimal(str(vs[g]))
+            if not value:
+                continue  # no bar and no "0" for a missing figure
             length = float(max(value, Decimal(0)) / top) * plot
             y = y0 + s * BAR_HEIGHT
             parts.append(
@@ -92,3 +109,20 @@ def bars(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text is escaped above
+
+
+LABEL_CHARS = 28  # what fits left of the bars at font size 12
+
+
+def _wrap(label: str) -> list[str]:
+    """A long label on two lines (the second shortened with an ellipsis if need be),
+    so no label runs off the chart's left edge."""
+    if len(label) <= LABEL_CHARS:
+        return [label]
+    cut = label.rfind(" ", 0, LABEL_CHARS + 1)
+    if cut <= 0:
+        cut = LABEL_CHARS
+    first, rest = label[:cut].strip(), label[cut:].strip()
+    if len(rest) > LABEL_CHARS:
+        rest = rest[: LABEL_CHARS - 1].rstrip() + "…"
+    return [first, rest]

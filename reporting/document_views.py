@@ -13,7 +13,7 @@ from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
 from reporting import decisions, documents, pdf_jobs, pdf_views, services
 from reporting import render as rendering
-from reporting.models import AR, VP, DecidedDocument, NarrativeSection
+from reporting.models import AR, VP, DecidedDocument, NarrativeSection, ReportSettings
 
 KINDS = {
     "arsredovisning": ("Årsredovisning", AR),
@@ -161,6 +161,9 @@ def _document_page(kind: str):
                 "page_url": _url(f"document_{kind}", request, year=year),
                 "texts_url": _url(f"texts_{kind}", request, year=year)
                 if kind in ("arsredovisning", "verksamhetsplan") and can_edit(request.role)
+                else None,
+                "data_url": _url("report_data", request, year=year)
+                if kind == "arsredovisning" and can_edit(request.role)
                 else None,
                 "logo_uri": rendering.document_logo(doc),
                 "nav_section": "documents",
@@ -391,3 +394,247 @@ def logo(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+# --- The annual report's own data (underlag) ---------------------------------------------
+
+
+class EarlierYearForm(forms.Form):
+    year = forms.IntegerField(label="År", min_value=1990, max_value=2100)
+    income = forms.CharField(label="Verksamhetens intäkter (kr)")
+    costs = forms.CharField(label="Verksamhetens kostnader (kr, positivt belopp)")
+    result = forms.CharField(label="Årets resultat (kr)")
+    solidity_percent = forms.CharField(label="Soliditet (%)", required=False)
+    employees = forms.CharField(label="Antal anställda", required=False)
+
+    def clean(self):
+        from finsam.money import parse_amount
+
+        data = super().clean()
+        for name in ("income", "costs", "result", "solidity_percent", "employees"):
+            if name not in data:
+                continue
+            try:
+                data[name] = parse_amount(data[name], allow_empty=True)
+            except ValueError as exc:
+                self.add_error(name, str(exc))
+        return data
+
+
+class SettingsForm(forms.Form):
+    cost_share_base = forms.ChoiceField(
+        label="Kostnadsfördelningens andelar räknas av", choices=ReportSettings.BASES
+    )
+
+
+class SteeringForm(forms.Form):
+    steering = forms.CharField(
+        label="Styrdokument",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Ett dokument per rad. En rad som slutar med kolon (Policyer:) inleder en "
+        "grupp; raderna under den som börjar med bindestreck hör till gruppen.",
+    )
+
+
+class IndicatorForm(forms.Form):
+    indicators = forms.CharField(
+        label="Indikatorer Finsam",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="En indikator per rad: påstående; andel som instämmer (%); riket (%). "
+        "Riket kan utelämnas.",
+    )
+
+
+class AuditReportForm(forms.Form):
+    pdf = forms.FileField(label="Revisionsberättelse (PDF, undertecknad)")
+
+
+def _report_data_context(request: HttpRequest, year: int, forms_by_action: dict) -> dict:
+    from reporting.models import (
+        AuditReport,
+        EarlierYearFigures,
+        Indicator,
+        ReportSettings,
+        SteeringDocument,
+    )
+
+    association = request.association
+    settings_row = ReportSettings.objects.filter(association=association).first()
+    steering = SteeringDocument.objects.filter(association=association)
+    lines, group = [], None
+    for doc in steering:
+        if doc.group and doc.group != group:
+            lines.append(f"{doc.group}:")
+        lines.append(f"- {doc.title}" if doc.group else doc.title)
+        group = doc.group
+    indicators = Indicator.objects.filter(association=association, year=year)
+
+    def pct(value):
+        return "" if value is None else f"{value.normalize():f}".replace(".", ",")
+
+    defaults = {
+        "settings": SettingsForm(
+            initial={
+                "cost_share_base": settings_row.cost_share_base
+                if settings_row
+                else ReportSettings.COSTS
+            }
+        ),
+        "earlier": EarlierYearForm(initial={"year": year - 4}),
+        "steering": SteeringForm(initial={"steering": "\n".join(lines)}),
+        "indicators": IndicatorForm(
+            initial={
+                "indicators": "\n".join(
+                    f"{i.text}; {pct(i.share_percent)}"
+                    + (f"; {pct(i.national_percent)}" if i.national_percent is not None else "")
+                    for i in indicators
+                )
+            }
+        ),
+        "audit": AuditReportForm(),
+    }
+    defaults.update(forms_by_action)
+    return {
+        "year": year,
+        "forms": defaults,
+        "earlier_years": EarlierYearFigures.objects.filter(association=association),
+        "audit_report": AuditReport.objects.filter(association=association, year=year)
+        .defer("pdf")
+        .first(),
+        "audit_url": _url("audit_report_pdf", request, year=year),
+        "document_url": _url("document_arsredovisning", request, year=year),
+        "nav_section": "documents",
+        "breadcrumbs": [
+            ("Dokument", _url("documents", request)),
+            (f"Årsredovisning {year}", _url("document_arsredovisning", request, year=year)),
+            ("Underlag", None),
+        ],
+    }
+
+
+@association_view(EDIT)
+def report_data(request: HttpRequest, year: int) -> HttpResponse:
+    """Kansli enters what the annual report needs beyond the books: earlier years'
+    key figures, how costs are shared, styrdokument, indicators, the auditors' report."""
+    association = request.association
+    bound: dict = {}
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "earlier":
+                form = bound["earlier"] = EarlierYearForm(request.POST)
+                if form.is_valid():
+                    d = form.cleaned_data
+                    if d["income"] is None or d["costs"] is None or d["result"] is None:
+                        raise ServiceError("Fyll i intäkter, kostnader och resultat.")
+                    services.earlier_year_save(
+                        association=association,
+                        year=d["year"],
+                        income=d["income"],
+                        costs=d["costs"],
+                        result=d["result"],
+                        solidity_percent=d["solidity_percent"],
+                        employees=d["employees"],
+                        by=request.user,
+                    )
+                    messages.success(request, f"Nyckeltalen för {d['year']} är sparade.")
+                    return redirect(_url("report_data", request, year=year))
+            elif action == "settings":
+                form = bound["settings"] = SettingsForm(request.POST)
+                if form.is_valid():
+                    services.report_settings_save(
+                        association=association,
+                        cost_share_base=form.cleaned_data["cost_share_base"],
+                        by=request.user,
+                    )
+                    messages.success(request, "Inställningen är sparad.")
+                    return redirect(_url("report_data", request, year=year))
+            elif action == "steering":
+                form = bound["steering"] = SteeringForm(request.POST)
+                if form.is_valid():
+                    services.steering_documents_replace(
+                        association=association,
+                        rows=services.parse_steering_documents(form.cleaned_data["steering"]),
+                        by=request.user,
+                    )
+                    messages.success(request, "Styrdokumenten är sparade.")
+                    return redirect(_url("report_data", request, year=year))
+            elif action == "indicators":
+                form = bound["indicators"] = IndicatorForm(request.POST)
+                if form.is_valid():
+                    services.indicators_replace(
+                        association=association,
+                        year=year,
+                        rows=services.parse_indicators(form.cleaned_data["indicators"]),
+                        by=request.user,
+                    )
+                    messages.success(request, f"Indikatorerna för {year} är sparade.")
+                    return redirect(_url("report_data", request, year=year))
+            elif action == "audit":
+                form = bound["audit"] = AuditReportForm(request.POST, request.FILES)
+                if form.is_valid():
+                    upload = form.cleaned_data["pdf"]
+                    services.audit_report_upload(
+                        association=association,
+                        year=year,
+                        content=upload.read(),
+                        filename=upload.name,
+                        by=request.user,
+                    )
+                    messages.success(request, "Revisionsberättelsen är uppladdad.")
+                    return redirect(_url("report_data", request, year=year))
+            else:
+                messages.error(request, "Okänt formulär.")
+        except ServiceError as exc:
+            form = bound.get(action)
+            if form is not None:
+                form.add_error(
+                    getattr(exc, "field", None)
+                    if getattr(exc, "field", None) in form.fields
+                    else None,
+                    exc.message,
+                )
+    status = (
+        400
+        if any(f.errors for f in bound.values()) or (request.method == "POST" and not bound)
+        else 200
+    )
+    return render(
+        request,
+        "reporting/report_data.html",
+        _report_data_context(request, year, bound),
+        status=status,
+    )
+
+
+@association_view(DOWNLOAD, methods=["GET", "HEAD"])
+def audit_report_pdf(request: HttpRequest, year: int) -> HttpResponse:
+    """The auditors' signed report as uploaded; without one, a page that says so."""
+    from reporting.models import AuditReport
+
+    report = AuditReport.objects.filter(association=request.association, year=year).first()
+    if report is None:
+        return render(
+            request,
+            "reporting/audit_report_missing.html",
+            {
+                "year": year,
+                "nav_section": "documents",
+                "breadcrumbs": [
+                    ("Dokument", _url("documents", request)),
+                    (
+                        f"Årsredovisning {year}",
+                        _url("document_arsredovisning", request, year=year),
+                    ),
+                    ("Revisionsberättelse", None),
+                ],
+            },
+        )
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{request.association.slug}-revisionsberattelse-{year}.pdf"'
+    )
+    response["X-Content-SHA256"] = report.sha256
+    return response

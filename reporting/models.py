@@ -161,3 +161,150 @@ class RenderedPdf(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.rendered_at is not None
+
+
+class EarlierYearFigures(models.Model):
+    """The key figures of a year before the application held its outcome, as the
+    association's earlier annual reports print them (kronor), so the five-year
+    overview has all five years."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="earlier_years"
+    )
+    year = models.PositiveIntegerField("år")
+    income = models.DecimalField("verksamhetens intäkter", max_digits=14, decimal_places=2)
+    costs = models.DecimalField(
+        "verksamhetens kostnader", max_digits=14, decimal_places=2, help_text="Positivt belopp."
+    )
+    result = models.DecimalField("årets resultat", max_digits=14, decimal_places=2)
+    solidity_percent = models.DecimalField(
+        "soliditet (%)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    employees = models.DecimalField(
+        "antal anställda", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="one_earlier_year"),
+            models.CheckConstraint(
+                condition=models.Q(costs__gte=0), name="earlier_year_costs_positive"
+            ),
+        ]
+        verbose_name = "nyckeltal för tidigare år"
+        verbose_name_plural = "nyckeltal för tidigare år"
+
+    def __str__(self) -> str:
+        return f"{self.association} {self.year}"
+
+
+class ReportSettings(models.Model):
+    """How the association presents its annual report."""
+
+    COSTS, INCOME = "kostnader", "intakter"
+    BASES = [(COSTS, "Verksamhetens kostnader"), (INCOME, "Verksamhetens intäkter")]
+
+    association = models.OneToOneField(
+        Association, on_delete=models.CASCADE, related_name="report_settings"
+    )
+    cost_share_base = models.CharField(
+        "kostnadsfördelningens andelar av",
+        max_length=20,
+        choices=BASES,
+        default=COSTS,
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = "inställningar för årsredovisningen"
+        verbose_name_plural = "inställningar för årsredovisningen"
+
+    def __str__(self) -> str:
+        return f"Inställningar {self.association}"
+
+
+class Indicator(models.Model):
+    """A national indicator of financial coordination (Indikatorer Finsam): a survey
+    statement with the share answering positively, against the national mean."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="indicators"
+    )
+    year = models.PositiveIntegerField("år")
+    text = models.CharField("påstående", max_length=300)
+    share_percent = models.DecimalField("andel instämmer (%)", max_digits=5, decimal_places=1)
+    national_percent = models.DecimalField(
+        "riket (%)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    sort_order = models.PositiveIntegerField("ordning", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "year", "sort_order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(share_percent__gte=0, share_percent__lte=100),
+                name="indicator_share_is_a_percentage",
+            )
+        ]
+        verbose_name = "indikator"
+        verbose_name_plural = "indikatorer"
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.text}"
+
+
+class SteeringDocument(models.Model):
+    """A steering document the board works by (förbundsordning, reglemente, policies)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="steering_documents"
+    )
+    title = models.CharField("styrdokument", max_length=200)
+    group = models.CharField(
+        "grupp", max_length=100, blank=True, help_text="T.ex. Policyer; tomt för huvudlistan."
+    )
+    sort_order = models.PositiveIntegerField("ordning", default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "sort_order", "pk"]
+        verbose_name = "styrdokument"
+        verbose_name_plural = "styrdokument"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AuditReport(models.Model):
+    """The auditors' signed report (revisionsberättelse) for a year, as uploaded PDF,
+    appended to the annual report as a bilaga."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="audit_reports"
+    )
+    year = models.PositiveIntegerField("år")
+    filename = models.CharField("filnamn", max_length=200)
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("uppladdad", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["association", "year"], name="one_audit_report")
+        ]
+        verbose_name = "revisionsberättelse"
+        verbose_name_plural = "revisionsberättelser"
+
+    def __str__(self) -> str:
+        return f"Revisionsberättelse {self.year} ({self.association})"

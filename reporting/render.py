@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+import re
 import threading
 from collections import OrderedDict
 from decimal import Decimal
@@ -71,6 +73,10 @@ def pdf_bytes(doc: Document, variant: str | None = None) -> bytes:
         pdf_identifier=identifier.encode(),
         custom_metadata=True,
     )
+    if variant is None and doc.attachments:
+        pdf = _append_attachments(pdf, doc)
+    if variant == "pdf/ua-1":
+        pdf = _margin_boxes_as_artifacts(pdf)
     with _RENDERED_LOCK:
         _RENDERED[key] = pdf
         while len(_RENDERED) > _RENDERED_MAX:
@@ -97,6 +103,88 @@ def _header_block(doc: Document) -> list[str]:
         else f"{doc.title}, {status}",
         f"Utskriven {timezone.localdate():%Y-%m-%d}",
     ]
+
+
+_MARKED = re.compile(rb"/(\w+)\s*<<\s*/MCID (\d+)\s*>>\s*BDC")
+
+
+def _margin_boxes_as_artifacts(pdf: bytes) -> bytes:
+    """WeasyPrint tags the running header and the page numbers as content outside
+    the structure tree; PDF/UA wants them as artifacts, so a screen reader does not
+    read them on every page. Marked content whose MCID no structure element
+    reaches becomes /Artifact (the watermark is a page background, already one)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    root = writer._root_object.get("/StructTreeRoot")
+    if root is None:
+        return pdf
+    reached: set[tuple[int, int]] = set()
+
+    def walk(node, page) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, int):
+            if page is not None:
+                reached.add((page, int(node)))
+            return
+        if isinstance(node, list):
+            for child in node:
+                walk(child, page)
+            return
+        if not isinstance(node, DictionaryObject):
+            return
+        if "/Pg" in node:
+            page = node.raw_get("/Pg").idnum
+        if "/MCID" in node:
+            if page is not None:
+                reached.add((page, int(node["/MCID"])))
+            return
+        if "/K" in node:
+            walk(node["/K"], page)
+
+    walk(root.get_object()["/K"], None)
+    for page in writer.pages:
+        number = page.indirect_reference.idnum
+        contents = page.get_contents()
+        if contents is None:
+            continue
+        data = contents.get_data()
+
+        def mark(match: re.Match, number: int = number) -> bytes:
+            if (number, int(match.group(2))) in reached:
+                return match.group(0)
+            return b"/Artifact BMC"
+
+        changed = _MARKED.sub(mark, data)
+        if changed != data:
+            stream = DecodedStreamObject()
+            stream.set_data(changed)
+            page.replace_contents(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _append_attachments(pdf: bytes, doc: Document) -> bytes:
+    """The uploaded bilagor (the auditors' signed report) after the document's last
+    page. Only in the plain PDF: PDF/A and PDF/UA keep their own conformance, and
+    name the bilaga with its SHA-256 instead."""
+    from pypdf import PdfReader, PdfWriter
+
+    from reporting.models import AuditReport
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    for attachment in doc.attachments:
+        stored = AuditReport.objects.filter(
+            association=doc.association, year=doc.year, sha256=attachment.sha256
+        ).first()
+        if stored is None:
+            continue
+        writer.append(PdfReader(io.BytesIO(bytes(stored.pdf))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def xlsx_bytes(doc: Document) -> bytes:

@@ -241,15 +241,42 @@ class OverviewYear:
     equity: Decimal | None = None
     contributions: Decimal | None = None
     equity_share_percent: Decimal | None = None  # of the year's contributions (20 % rule)
+    operating_income: Decimal | None = None  # verksamhetens intäkter, no financial items
+    operating_costs: Decimal | None = None  # negative, no financial items (LKBR)
 
 
 def five_year_overview(*, association: Association, year: int) -> list[OverviewYear]:
-    """Femårsöversikt: the five years up to `year`, oldest first (three queries)."""
+    """Femårsöversikt: the five years up to `year`, oldest first (four queries). A
+    year without stored outcome takes the key figures kansli entered from an earlier
+    annual report (`EarlierYearFigures`)."""
+    from reporting.models import EarlierYearFigures
+
     data = _load(association, range(year - 5, year + 1))
+    earlier = {
+        e.year: e
+        for e in EarlierYearFigures.objects.filter(
+            association=association, year__gte=year - 4, year__lte=year
+        )
+    }
     result = []
     for y in range(year - 4, year + 1):
         s = _statements(y, data, False)
         fy = data[y].fiscal_year
+        if (s.figures is None or not data[y].has_outcome) and y in earlier:
+            e = earlier[y]
+            result.append(
+                OverviewYear(
+                    y,
+                    None,
+                    None,
+                    e.result,
+                    e.solidity_percent,
+                    e.employees if e.employees is not None else (fy.employees if fy else None),
+                    operating_income=e.income,
+                    operating_costs=-e.costs,
+                )
+            )
+            continue
         if s.figures is None or not data[y].has_outcome:
             # Balances alone (a year before the first outcome) make no overview row.
             result.append(OverviewYear(y, None, None, None, None, fy.employees if fy else None))
@@ -269,6 +296,8 @@ def five_year_overview(*, association: Association, year: int) -> list[OverviewY
                 s.key_figures.eget_kapital_andel_av_bidrag_procent
                 if data[y].has_balances
                 else None,
+                s.income.verksamhetens_intakter,
+                s.income.verksamhetens_kostnader,
             )
         )
     return result

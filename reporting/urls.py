@@ -27,6 +27,16 @@ urlpatterns += [
         name="decided_pdf",
     ),
     path("dokument/pdf/<int:renderedpdf_id>/", pdf_views.pdf_job, name="pdf_job"),
+    path(
+        "dokument/arsredovisning/<int:year>/underlag/",
+        document_views.report_data,
+        name="report_data",
+    ),
+    path(
+        "dokument/arsredovisning/<int:year>/revisionsberattelse/",
+        document_views.audit_report_pdf,
+        name="audit_report_pdf",
+    ),
 ]
 for _kind, _view in document_views.document_views.items():
     urlpatterns.append(path(f"dokument/{_kind}/<int:year>/", _view, name=f"document_{_kind}"))

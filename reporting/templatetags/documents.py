@@ -20,6 +20,8 @@ def format_cell(value, unit: str) -> str:
         return str(value)
     if unit == "tkr":
         return money.format_tkr(value)
+    if unit == "tkr1":
+        return money.format_tkr(value, 1)
     if unit == "procent":
         return money.format_number(value, 1)
     value = Decimal(str(value))

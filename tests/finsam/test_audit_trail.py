@@ -50,6 +50,8 @@ READS = {
     "is_percent",
     "refuse_decided_texts",
     "decision_horizon_problem",
+    "parse_steering_documents",
+    "parse_indicators",
 }
 COUNTS = {
     "women_total": 3,
@@ -447,6 +449,46 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             2,
         ),
         "logo_save": (lambda: reporting.logo_save(association=a, content=_png(), by=by), 1),
+        "earlier_year_save": (
+            lambda: reporting.earlier_year_save(
+                association=a,
+                year=2020,
+                income=Decimal(7046000),
+                costs=Decimal(6798000),
+                result=Decimal(248000),
+                solidity_percent=Decimal("42.5"),
+                employees=Decimal(1),
+                by=by,
+            ),
+            1,
+        ),
+        "report_settings_save": (
+            lambda: reporting.report_settings_save(
+                association=a, cost_share_base="intakter", by=by
+            ),
+            1,
+        ),
+        "steering_documents_replace": (
+            lambda: reporting.steering_documents_replace(
+                association=a, rows=[("", "Förbundsordning"), ("Policyer", "Bilpolicy")], by=by
+            ),
+            2,
+        ),
+        "indicators_replace": (
+            lambda: reporting.indicators_replace(
+                association=a,
+                year=2024,
+                rows=[("Stödet var till nytta", Decimal(86), Decimal(80))],
+                by=by,
+            ),
+            1,
+        ),
+        "audit_report_upload": (
+            lambda: reporting.audit_report_upload(
+                association=a, year=2024, content=_pdf(), filename="rb.pdf", by=by
+            ),
+            1,
+        ),
     }
 
 
@@ -459,6 +501,16 @@ def reporting_texts(document: str) -> list:
 def superuser_of(user):
     user.is_superuser = True
     return user
+
+
+def _pdf() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _png() -> bytes:

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0001_initial'),
-        ('reporting', '0003_swedish_labels'),
+        ('reporting', '0004_document_data'),
     ]
 
     operations = [

@@ -1,0 +1,270 @@
+"""What each source document (/work/shared/seeds) prints, for the fidelity tests:
+its chapters in order (as our document titles them) and its figures next to their
+labels, in the unit our document prints them. Figures the seed prints that the
+arithmetic contradicts are listed under `differs`, with the reason, and are not
+looked for."""
+
+from __future__ import annotations
+
+SEEDS = {
+    # arsredovisning-2024-vastmanland.txt
+    "004": {
+        "association": "vastmanland",
+        "document": "arsredovisning",
+        "year": 2024,
+        "headings": [
+            "har ordet",
+            "1 Förvaltningsberättelse",
+            "Vision:",
+            "1.1 Översikt över verksamhetens utveckling",
+            "1.2 Viktiga förhållanden för resultat och ekonomisk ställning",
+            "1.3 Händelser av väsentlig betydelse",
+            "1.4 Styrning och uppföljning",
+            "Styrdokument",
+            "1.5 God ekonomisk hushållning, måluppfyllelse",
+            "Strukturpåverkande insatser",
+            "Balanskravsresultat",
+            "1.6 Väsentliga personalförhållanden",
+            "1.7 Förväntad utveckling",
+            "2 Resultaträkning",
+            "3 Balansräkning",
+            "4 Kassaflödesanalys",
+            "5 Driftredovisning",
+            "6 Noter",
+            "Not 1. Redovisningsprinciper",
+            "Not 2. Verksamhetens intäkter",
+            "Not 3. Verksamhetens kostnader",
+            "Not 4. Fordringar",
+            "Not 5. Eget kapital",
+            "Not 6. Kortfristiga skulder",
+            "7 Styrelsens underskrifter",
+            "8 Revisorernas underskrifter",
+        ],
+        "figures": [
+            # 1.1 in tkr, newest year first
+            ("Verksamhetens intäkter (tkr)", "19 043 7 130 7 331 7 055 7 046"),
+            ("Verksamhetens kostnader (tkr)", "-19 147 -7 921 -7 461 -7 078 -6 798"),
+            ("Årets resultat (tkr)", "82 -712 -173 -35 248"),
+            ("Soliditet (%)", "47,6 15,7 38,3 40,8 42,5"),
+            ("Antal anställda", "3 1 1 1 1"),
+            # 1.5: budgeted result -1 945 tkr, kronor here
+            ("Årets resultat", "81 778 -1 945 000"),
+            ("Individinsatser", "66 66"),
+            ("Processtöd", "10 7 8"),
+            ("Balanskravsresultat", "81,8 -729,9"),
+            ("Avgår samtliga realisationsvinster", "0,0 -18,0"),
+            # 2 Resultaträkning
+            ("Verksamhetens intäkter", "19 042 563 7 130 004"),
+            ("Verksamhetens kostnader", "-19 147 198 -7 920 863"),
+            ("Verksamhetens resultat", "-104 635 -790 859"),
+            ("Finansiella intäkter", "246 567 107 086"),
+            ("Finansiella kostnader", "-60 154 -28 180"),
+            ("Resultat efter finansiella poster", "81 778 -711 953"),
+            # 3 Balansräkning
+            ("Kassa och bank", "8 197 546 2 349 178"),
+            ("Summa omsättningstillgångar", "8 463 907 2 718 646"),
+            ("Övrigt eget kapital", "3 946 708 1 139 518"),
+            ("Avsättningar för pensioner", "981 654 485 857"),
+            ("Summa eget kapital, avsättningar och skulder", "8 463 907 2 718 646"),
+            ("Ansvarsförbindelser", "Inga Inga"),
+            # 4 Kassaflödesanalys
+            ("Justering för ej likviditetspåverkande poster", "495 797 254 733"),
+            ("Kassaflöde från den löpande verksamheten", "2 329 225 -549 844"),
+            ("Kassaflöde från finansieringsverksamheten", "3 519 143"),
+            ("Årets kassaflöde", "5 848 368 -549 844"),
+            ("Likvida medel vid årets början", "2 349 178 2 899 022"),
+            # 5 Driftredovisning (tkr)
+            ("Samordningsteam Västerås", "-5 832 -5 832"),
+            # Noter
+            ("Staten (AF+FK)", "9 519 000 3 515 000"),
+            ("Region Västmanland", "4 759 500 1 757 500"),
+            ("Kundfordringar", "3 000 130 058"),
+            ("Summa kortfristiga fordringar", "266 361 369 468"),
+            ("Kapitaltillskott från nya förbundsmedlemmar", "3 519 143"),
+            ("Utgående eget kapital", "4 028 486 427 565"),
+            ("Övriga upplupna kostnader", "2 654 378 1 222 041"),
+        ],
+        "differs": {
+            "Kassaflöde från finansieringsverksamheten 6": "extraction lost the figure; "
+            "the capital contribution 3 519 143 is what balances the cash flow",
+            "Kostnadsfördelning utfall 2023 69 % and 19 %": "the 2023 costs give 68,0 % "
+            "individinsatser and 19,7 % administration (rounded to sum 100: 68 and 20)",
+            "eget kapital 21 %": "4 028 486 / 19 037 999 = 21,2 %",
+        },
+    },
+    # arsredovisning-2020-vasteras.txt
+    "002": {
+        "association": "vasteras",
+        "document": "arsredovisning",
+        "year": 2020,
+        "headings": [
+            "har ordet",
+            "1 Förvaltningsberättelse",
+            "1.1 Översikt över verksamhetens utveckling",
+            "1.2 Viktiga förhållanden",
+            "1.3 Händelser av väsentlig betydelse",
+            "1.4 Styrning och uppföljning",
+            "1.5 God ekonomisk hushållning",
+            "Kostnadsfördelning 2020, andel av verksamhetens intäkter",
+            "Uppföljning av individinsatser",
+            "Balanskravsresultat",
+            "2 Resultaträkning",
+            "3 Balansräkning",
+            "4 Kassaflödesanalys",
+            "5 Driftredovisning",
+            "6 Noter",
+            "Not 1. Redovisningsprinciper",
+            "7 Styrelsens underskrifter",
+            "8 Revisorernas underskrifter",
+        ],
+        "figures": [
+            # 1.1, printed in kronor by the seed, in tkr here (LKBR)
+            ("Verksamhetens intäkter (tkr)", "13 310 13 392 14 179 14 738 15 138"),
+            ("Verksamhetens kostnader (tkr)", "-13 123 -12 116 -12 739 -13 330 -12 351"),
+            ("Årets resultat (tkr)", "187 1 276 1 439 1 408 2 787"),
+            ("Antal anställda", "0 0 0 0 0"),
+            # 1.5: outcome against budget (the seed's driftredovisning summary)
+            ("Verksamhetens kostnader", "-13 122 674 -16 458 000 3 335 326"),
+            ("Årets resultat", "187 326 -3 148 000 3 335 326"),
+            ("Eget kapital vid årets slut", "8 241 303 4 905 977"),
+            # cost shares of the income, as the seed computes them
+            ("Administration", "1 437 147 11"),
+            ("Individinsatser", "9 661 477 73"),
+            ("Strukturella insatser", "2 024 050 15"),
+            # participants of Samordningsteam Västerås
+            ("Samordningsteam Västerås", "48 37 85 47 49 36 8 18,2"),
+            ("Verksamhetens intäkter", "13 310 000 13 392 000"),
+            ("Årets resultat", "187 326 1 276 476"),
+            ("Fordringar", "371 691 608 239"),
+            ("Kassa och bank", "11 352 229 10 251 045"),
+            ("Summa tillgångar", "11 723 920 10 859 284"),
+            ("Summa eget kapital", "8 241 303 8 053 977"),
+            ("Kortfristiga skulder", "3 482 617 2 805 307"),
+            ("Ökning (−)/minskning (+) kortfristiga fordringar", "236 548"),
+            ("Ökning (+)/minskning (−) kortfristiga skulder", "677 310"),
+            ("Årets kassaflöde", "1 101 184"),
+            ("Samordningsteam Västerås 2020", "-7 384 060 -7 943 000 558 940"),
+        ],
+        "differs": {
+            "Soliditet 70 % and 74 %": "printed whole; 70,3 % and 74,2 % here",
+            "Budgeterat eget kapital 4 906 tkr": "8 053 977 - 3 148 000 = 4 905 977 kr",
+        },
+    },
+    # vp-2022-vasteras.txt
+    "001": {
+        "association": "vasteras",
+        "document": "verksamhetsplan",
+        "year": 2022,
+        "headings": [
+            "Bakgrund och vision",
+            "Behov och målgrupper",
+            "Mål",
+            "Planerade insatser",
+            "Samordningsteam Västerås",
+            "Myndighetsgemensamt team (MGT)",
+            "Insatskatalogen",
+            "GrönKvist",
+            "Budget",
+            "Resultatbudget 2022",
+            "Kassaflödesbudget",
+            "Balansbudget",
+            "Bilaga 1 Årshjul",
+            "Bilaga 2 Risk- och konsekvensanalys",
+        ],
+        "figures": [
+            ("Samordningsteam", "7 306 5 000 6 700 7 000"),
+            ("Spira", "3 588 3 000 1 919"),
+            ("SIM", "1 617 1 600 925"),
+            ("Kansli", "129 140 200 200"),
+            ("Löner och arvoden", "1 281 1 126 1 400 1 450"),
+            ("Kompetenshöjande lokala", "800 3 000 1 000 800"),
+            ("Summa medlemsbidrag", "13 310 13 310 13 310 10 996 10 996 10 996"),
+            ("Budget 2022", "6 700 tkr"),
+            ("förbundet ordnar (samma person kan räknas flera gånger)", "400 deltagare"),
+            ("har 80 % tagit ett steg", "80 %"),
+            ("efter 18 månader 90 %", "90 %"),
+            ("Prognos", "8 241 303 -1 035 662 7 205 641"),
+            ("Budget", "7 205 641 -5 048 000 2 157 641"),
+        ],
+        "absent": ["samlad uppföljning i SUS", "13 310 000 +", "10 996 000 +"],
+        "differs": {
+            "Eget kapital 2022 2 149 150": "the seed adds the 2022 income as 10 990 000 "
+            "(its lines give 10 996 000) and costs as 16 046 850 (its lines 16 044 000) "
+            "to 7 206 000; the arithmetic gives 2 157 641",
+            "Totalt utgifter 2021 18 506 000": "its lines sum to 18 445 000",
+            "Individinsatser 2022 11 594 000": "its insatser sum to 11 444 000; the 150 000 "
+            "is a line of its own",
+        },
+    },
+    # vp-budget-2021-vastra-malardalen.txt
+    "000": {
+        "association": "vastra-malardalen",
+        "document": "verksamhetsplan",
+        "year": 2021,
+        "headings": [
+            "Inledning",
+            "Bakgrund och vision",
+            "Behov och målgrupper",
+            "Mål",
+            "Planerade insatser",
+            "ESF-Unga SKU",
+            "Budget",
+            "Resultatbudget 2021",
+            "Kassaflödesbudget",
+            "Balansbudget",
+        ],
+        "figures": [
+            ("Summa medlemsbidrag", "3 000 3 000 3 000 3 000 3 000"),
+            ("Summa verksamhetens kostnader", "1 206 863 1 034 1 014 1 024"),
+            # The seed's "Summa kostnader insats" (1 896, 2 137, 1 966, 1 986, 1 976)
+            # includes Sökbara medel, which the plan shows as ofördelade medel.
+            ("Summa kostnader insatser", "1 896 1 682 1 397 1 157 1 067"),
+            ("Sökbara medel", "455 569 829 909"),
+            ("Summa kostnader", "3 102 3 000 3 000 3 000 3 000"),
+            ("Årets resultat", "-102 0 0 0 0"),
+            ("ESF-Unga SKU", "250 250 250"),
+            ("Ökning (−)/minskning (+) kortfristiga", "-122,7 163,6 0,0 0,0 0,0"),
+            ("Ökning (+)/minskning (−) kortfristiga", "-206,7 -416,2 0,0 0,0 0,0"),
+            ("Årets kassaflöde", "-430,9 -252,6 0,0 0,0 0,0"),
+            ("Likvida medel vid årets slut", "670,2 417,6 417,6 417,6 417,6"),
+            ("Fordringar", "164 0 0 0 0"),
+            ("Kassa och bank", "670 418 418 418 418"),
+            ("Summa tillgångar", "834 418 418 418 418"),
+            ("Eget kapital", "418 418 418 418 418"),
+            ("Kortfristiga skulder", "416 0 0 0 0"),
+        ],
+        "absent": ["målet 2023", "NPF, IF och kognitiva stöd", "Självskadeteam ("],
+        "differs": {
+            "Årets resultat 2019 101,6 (kassaflödesbudget)": "a loss: -101,6",
+            "Likvida medel vid årets början 2019 110,1": "extraction lost a digit: 1 101,1",
+        },
+    },
+    # vp-budget-2023-vastra-malardalen.txt
+    "003": {
+        "association": "vastra-malardalen",
+        "document": "verksamhetsplan",
+        "year": 2023,
+        "headings": [
+            "Inledning",
+            "Mål",
+            "Planerade insatser",
+            "Budget",
+            "Resultatbudget 2023",
+            "Eget kapital under budgetperioden",
+            "Balansbudget",
+        ],
+        "figures": [
+            ("Summa medlemsbidrag", "3 000"),
+            ("Årets resultat", "738 -880 -602 -447"),
+            ("Fordringar", "33 0 0 0"),
+            ("Kassa och bank", "1 798 468 746 299"),
+            ("Eget kapital", "1 348 468 746 299"),
+            ("Kortfristiga skulder", "483 0 0 0"),
+            ("Prognos", "1 348 000 -602 000 746 000"),
+            ("Budget", "746 000 -447 000 299 000"),
+        ],
+        "differs": {
+            "Budget 2022 resultat -874 and eget kapital 474": "its lines give -880, so 468",
+        },
+    },
+}
