@@ -49,4 +49,13 @@ def cell(value, unit: str) -> str:
 
 @register.simple_tag
 def table_cell(value, block, row, index: int) -> str:
-    return format_cell(value, mixed_unit(block, row, index))
+    unit = mixed_unit(block, row, index)
+    if (
+        unit == "procent"
+        and block.unit == "blandat"
+        and isinstance(value, int | Decimal)
+        and Decimal(value) == Decimal(value).to_integral_value()
+    ):
+        # Shares computed as whole percent (the cost distribution) print as such.
+        return money.format_number(Decimal(value), 0)
+    return format_cell(value, unit)
