@@ -27,8 +27,11 @@ class AmountField(forms.Field):
 
     widget = AmountInput
 
-    def __init__(self, *, min_value: Decimal | None = None, **kwargs):
+    def __init__(
+        self, *, min_value: Decimal | None = None, max_value: Decimal | None = None, **kwargs
+    ):
         self.min_value = min_value
+        self.max_value = max_value
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -39,6 +42,11 @@ class AmountField(forms.Field):
             raise forms.ValidationError(
                 f"Beloppet får inte vara lägre än {money.format_kronor(self.min_value)}.",
                 code="min_value",
+            )
+        if self.max_value is not None and parsed > self.max_value:
+            raise forms.ValidationError(
+                f"Beloppet får inte vara högre än {money.format_kronor(self.max_value)}.",
+                code="max_value",
             )
         return parsed
 
