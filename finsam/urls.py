@@ -2,8 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from finsam import converters  # noqa: F401  (registers <year:…> before the includes)
-from finsam import views
+from finsam import (
+    converters,  # noqa: F401  (registers <year:…> before the includes)
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
