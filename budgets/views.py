@@ -24,6 +24,7 @@ from budgets.models import (
     FiscalYear,
 )
 from finsam.money import AmountError, format_kronor, parse_amount
+from finsam.redirects import safe_next
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from insatser.models import Insats
@@ -379,7 +380,7 @@ def line_create(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Budgetposten är tillagd.")
-            return redirect(request.POST.get("next") or _url("index", request))
+            return redirect(safe_next(request, _url("index", request)))
     return render(
         request,
         "members/object_form.html",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/", include("reporting.urls")),
 ]
 
+handler400 = "finsam.views.bad_request"
 handler403 = "finsam.views.forbidden"
 handler404 = "finsam.views.not_found"
 handler500 = "finsam.views.server_error"
