@@ -571,12 +571,33 @@ def _masked(count: int) -> str:
     return "färre än 5" if 0 < count < SMALL else str(count)
 
 
+def published_counts(*, total: int, ended: int, to_work: int) -> dict[str, str]:
+    """What the public page may print of one year's participants (secondary suppression).
+
+    No group under five may be read off the page, neither directly nor as the
+    difference of two printed figures:
+    - counts under five are "färre än 5";
+    - the ended are hidden when the ongoing (participants − ended) are 1–4;
+    - the share to work or studies is printed only when those who went there and
+      those who did not (ended − to work) are both at least five: 6 ended of whom
+      5 went to work gives no "83 %", as it would show the one who did not.
+    """
+    ended_text = _masked(ended)
+    ongoing = total - ended
+    if ended >= SMALL and 0 < ongoing < SMALL:
+        ended_text = "–"
+    share = "–"
+    if ended_text != "–" and ended >= SMALL and to_work >= SMALL and ended - to_work >= SMALL:
+        share = f"{round(to_work * 100 / ended)} %"
+    return {"participants": _masked(total), "ended": ended_text, "share": share}
+
+
 @association_view(PUBLIC, methods=("GET",))
 def public_results(request: HttpRequest) -> HttpResponse:
     """Published individinsatser and their key results, for anyone, without log-in.
 
-    Counts below five are masked, and a share is shown only when both its parts are
-    at least five, so that no participant can be singled out."""
+    Counts below five are masked, and no figure is printed from which a group under
+    five could be derived (published_counts), so no participant can be singled out."""
     insatser = list(
         Insats.objects.filter(
             association=request.association, published=True, kind=Insats.INDIVID
@@ -604,16 +625,10 @@ def public_results(request: HttpRequest) -> HttpResponse:
             )
             entry.update(
                 year=latest.year,
-                participants=_masked(total),
                 participants_from_ended=any(
                     getattr(latest, f"{prefix}_total") is None for prefix in ("women", "men")
                 ),
-                ended=_masked(ended),
-                share=(
-                    f"{round(to_work * 100 / ended)} %"
-                    if ended >= SMALL and to_work >= SMALL
-                    else "–"
-                ),
+                **published_counts(total=total, ended=ended, to_work=to_work),
             )
         years = money.get(insats.id, {})
         latest_money_year = max(years) if years else None
