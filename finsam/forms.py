@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core import validators
 
 from finsam import money
+from finsam.validators import LONG_TEXT_MAX, SHORT_TEXT_MAX, PlainTextValidator
 
 
 class AmountInput(forms.TextInput):
@@ -53,3 +55,23 @@ class AmountField(forms.Field):
     def validate(self, value):
         if value is None and self.required:
             raise forms.ValidationError("Ange ett belopp.", code="required")
+
+
+class PlainTextForm:
+    """Mixin for every form of the project: each text field refuses control characters
+    (finsam.validators.PlainTextValidator) and has a maximum length (200 characters on
+    one line, 20 000 in a text area, unless the field sets its own).
+    tests/finsam/test_text_fields.py fails for a form without it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if field.max_length is None:
+                field.max_length = LONG_TEXT_MAX if multiline else SHORT_TEXT_MAX
+                field.validators.append(validators.MaxLengthValidator(field.max_length))
+                field.widget.attrs.setdefault("maxlength", str(field.max_length))
+            if PlainTextValidator(multiline=multiline) not in field.validators:
+                field.validators.append(PlainTextValidator(multiline=multiline))
