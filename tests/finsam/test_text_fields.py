@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 
 import pytest
@@ -22,10 +23,8 @@ MODULES = ("forms", "views", "goal_views", "document_views")
 def _project_forms() -> list[type[forms.BaseForm]]:
     for app in PROJECT_APPS:
         for module in MODULES:
-            try:
+            with contextlib.suppress(ModuleNotFoundError):
                 importlib.import_module(f"{app}.{module}")
-            except ModuleNotFoundError:
-                pass
     found, stack = [], [forms.BaseForm]
     while stack:
         cls = stack.pop()
