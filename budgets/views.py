@@ -23,7 +23,7 @@ from budgets.models import (
     ExcelRowMapping,
     FiscalYear,
 )
-from finsam.forms import PlainTextForm
+from finsam.forms import BoundedForm
 from finsam.money import AmountError, format_kronor, parse_amount
 from finsam.redirects import safe_next
 from finsam.services import ServiceError, StaleEdit
@@ -351,7 +351,7 @@ def budget_revise(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("budget_detail", request, year=year))
 
 
-class LineForm(PlainTextForm, forms.Form):
+class LineForm(BoundedForm, forms.Form):
     name = forms.CharField(label="Namn", max_length=200)
     group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)
     member = forms.ModelChoiceField(
@@ -650,7 +650,7 @@ def budget_import_apply(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("budget_detail", request, year=year))
 
 
-class LineEditForm(PlainTextForm, forms.Form):
+class LineEditForm(BoundedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="Namn", max_length=200)
     group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)

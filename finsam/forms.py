@@ -57,15 +57,34 @@ class AmountField(forms.Field):
             raise forms.ValidationError("Ange ett belopp.", code="required")
 
 
-class PlainTextForm:
-    """Mixin for every form of the project: each text field refuses control characters
-    (finsam.validators.PlainTextValidator) and has a maximum length (200 characters on
-    one line, 20 000 in a text area, unless the field sets its own).
-    tests/finsam/test_text_fields.py fails for a form without it."""
+# The largest whole number every integer column holds on both databases (PostgreSQL's
+# integer; SQLite would take more, PostgreSQL answers "out of range").
+MAX_INTEGER = 2_147_483_647
+
+
+class BoundedForm:
+    """Mixin for every form of the project, so that whatever arrives gets a message on
+    its field rather than a 500 from the database:
+
+    - each text field refuses control characters (finsam.validators.PlainTextValidator)
+      and has a maximum length (200 characters on one line, 20 000 in a text area,
+      unless the field sets its own);
+    - each integer field has an upper bound the database holds.
+
+    tests/finsam/test_text_fields.py fails for a form of the project without it.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and not isinstance(
+                field, forms.DecimalField | forms.FloatField
+            ):
+                if field.max_value is None or field.max_value > MAX_INTEGER:
+                    field.max_value = MAX_INTEGER
+                    field.validators.append(validators.MaxValueValidator(MAX_INTEGER))
+                    field.widget.attrs.setdefault("max", str(MAX_INTEGER))
+                continue
             if not isinstance(field, forms.CharField):
                 continue
             multiline = isinstance(field.widget, forms.Textarea)

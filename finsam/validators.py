@@ -59,7 +59,7 @@ class PlainTextValidator:
 
     They are never meant, they make the Excel export fail (openpyxl refuses them) and a
     PDF or a terminal may act on them. One validator for every text input: forms get it
-    through finsam.forms.PlainTextForm, services that take text call check_text.
+    through finsam.forms.BoundedForm, services that take text call check_text.
     """
 
     def __init__(self, *, multiline: bool = False):

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.models import FiscalYear
-from finsam.forms import PlainTextForm
+from finsam.forms import BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from insatser.goal_services import goal_delete, goal_save, goals_copy
@@ -45,7 +45,7 @@ class FigureField(forms.DecimalField):
         return super().to_python(value)
 
 
-class GoalForm(PlainTextForm, forms.Form):
+class GoalForm(BoundedForm, forms.Form):
     area = forms.ChoiceField(label="Område", choices=Goal.AREAS)
     text = forms.CharField(
         label="Mål",

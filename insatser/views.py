@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.selectors import insats_money
-from finsam.forms import AmountField, PlainTextForm
+from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
@@ -32,7 +32,7 @@ def _mark_invalid(form: forms.BaseForm) -> None:
             )
 
 
-class InsatsForm(PlainTextForm, forms.ModelForm):
+class InsatsForm(BoundedForm, forms.ModelForm):
     """What the kansli records about an insats; its status moves by the status buttons."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -180,7 +180,7 @@ def insats_edit(request: HttpRequest, insats_id: int) -> HttpResponse:
     return _insats_form(request, insats)
 
 
-class DecisionForm(PlainTextForm, forms.Form):
+class DecisionForm(BoundedForm, forms.Form):
     """The board's decision to fund the insats for a year."""
 
     decided_on = forms.DateField(label="Beslutsdatum", widget=DateInput())
@@ -218,7 +218,7 @@ class DecisionForm(PlainTextForm, forms.Form):
 PERCENT_MESSAGE = "Andelen av heltid måste ligga mellan 0 och 100 procent."
 
 
-class StaffingForm(PlainTextForm, forms.Form):
+class StaffingForm(BoundedForm, forms.Form):
     role = forms.CharField(label="Roll", max_length=100, help_text="Till exempel coach.")
     count = forms.IntegerField(
         label="Antal",
@@ -237,7 +237,7 @@ class StaffingForm(PlainTextForm, forms.Form):
     )
 
 
-class FilterForm(PlainTextForm, forms.Form):
+class FilterForm(BoundedForm, forms.Form):
     ar = forms.IntegerField(label="År", required=False, min_value=2000, max_value=2100)
     slag = forms.ChoiceField(label="Slag", required=False, choices=[("", "Alla"), *Insats.KINDS])
     status = forms.ChoiceField(
@@ -275,7 +275,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ActivityForm(PlainTextForm, forms.Form):
+class ActivityForm(BoundedForm, forms.Form):
     """An activity of a structural insats: counts only, no names of those who came."""
 
     date = forms.DateField(label="Datum", widget=DateInput())
@@ -666,7 +666,7 @@ COUNT_ROWS = [
 ]
 
 
-class StatsForm(PlainTextForm, forms.Form):
+class StatsForm(BoundedForm, forms.Form):
     """Counts only: there is no field for a name or a personal identity number."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -791,7 +791,7 @@ def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
     )
 
 
-class BreakdownForm(PlainTextForm, forms.Form):
+class BreakdownForm(BoundedForm, forms.Form):
     """One number input per dimension, category and gender: counts only, no names."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -7,7 +7,7 @@ from decimal import ROUND_DOWN, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from finsam.forms import AmountField, PlainTextForm
+from finsam.forms import AmountField, BoundedForm
 from finsam.money import MAX_AMOUNT
 from finsam.validators import normalize_orgnr
 from members.models import Appointment, Association, Member, Person, StateAllocation
@@ -20,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class VersionedForm(PlainTextForm, forms.ModelForm):
+class VersionedForm(BoundedForm, forms.ModelForm):
     """Carries the version the row was read at, for the stale-edit check."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -106,7 +106,7 @@ MAX_WEIGHT = Decimal("9999999999")
 MAX_WHOLE_KRONOR = MAX_AMOUNT.to_integral_value(rounding=ROUND_DOWN)
 
 
-class AllocationForm(PlainTextForm, forms.Form):
+class AllocationForm(BoundedForm, forms.Form):
     """The year's state allocation and one key weight per municipality."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
-from finsam.forms import PlainTextForm
+from finsam.forms import BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
 from reporting import decisions, documents, pdf_jobs, pdf_views, services
@@ -365,7 +365,7 @@ def decided_download(request: HttpRequest, decideddocument_id: int) -> HttpRespo
     return _stored_pdf(stored, name)
 
 
-class LogoForm(PlainTextForm, forms.Form):
+class LogoForm(BoundedForm, forms.Form):
     file = forms.FileField(label="Logotyp (PNG eller JPEG, högst 1 MB)")
 
 

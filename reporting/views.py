@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from budgets import ledger, services
 from budgets.models import BalanceLine, BudgetLine, FiscalYear, LedgerImport, SieUpload
-from finsam.forms import AmountField, PlainTextForm
+from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from reporting.selectors import five_year_overview, operating_report, year_statements
@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ReopenForm(PlainTextForm, forms.Form):
+class ReopenForm(BoundedForm, forms.Form):
     reason = forms.CharField(label="Varför öppnas året?", max_length=500)
 
 
@@ -187,7 +187,7 @@ def operating(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-class BalanceLineForm(PlainTextForm, forms.Form):
+class BalanceLineForm(BoundedForm, forms.Form):
     item = forms.ChoiceField(label="Post", choices=BalanceLine.ITEMS)
     label = forms.CharField(label="Specifikation", max_length=200)
     amount = AmountField(label="Belopp (kr)")
@@ -251,7 +251,7 @@ def balance_delete(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("balances", request, year=year))
 
 
-class YearEndForm(PlainTextForm, forms.Form):
+class YearEndForm(BoundedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     equity_opening = AmountField(label="Ingående eget kapital (kr)", required=False)
     capital_contribution = AmountField(label="Kapitaltillskott från nya medlemmar (kr)")
@@ -387,11 +387,11 @@ def reopen_year(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("statements", request, year=year))
 
 
-class UploadForm(PlainTextForm, forms.Form):
+class UploadForm(BoundedForm, forms.Form):
     file = forms.FileField(label="SIE-fil (typ 4, .se)")
 
 
-class MappingForm(PlainTextForm, forms.Form):
+class MappingForm(BoundedForm, forms.Form):
     account = forms.CharField(widget=forms.HiddenInput, max_length=10)
     target = forms.ChoiceField(label="Hör till")
 

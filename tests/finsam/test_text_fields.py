@@ -10,7 +10,7 @@ from django import forms
 from django.apps import apps
 
 from budgets.models import BudgetLine
-from finsam.forms import PlainTextForm
+from finsam.forms import BoundedForm
 from finsam.services import ServiceError
 from insatser.models import Goal, Insats
 from reporting.models import NarrativeSection
@@ -40,9 +40,9 @@ def test_every_form_of_the_project_guards_its_text_fields():
     missing = [
         f"{cls.__module__}.{cls.__name__}"
         for cls in project_forms
-        if not issubclass(cls, PlainTextForm) and cls is not PlainTextForm
+        if not issubclass(cls, BoundedForm) and cls is not BoundedForm
     ]
-    assert not missing, f"Forms without finsam.forms.PlainTextForm: {missing}"
+    assert not missing, f"Forms without finsam.forms.BoundedForm: {missing}"
 
 
 @pytest.mark.parametrize("name", ["Lokal\x00hyra", "Lokal\x1b[31mhyra", "Lokal\x01", "Rad\nett"])
@@ -113,7 +113,7 @@ def test_a_narrative_text_refuses_control_characters(association, kansli_user):
 
 def test_the_models_of_text_fields_are_all_bounded_by_a_form():
     """Every model text column kansli types into is a CharField with max_length or a
-    TextField whose form field gets the 20 000-character bound from PlainTextForm."""
+    TextField whose form field gets the 20 000-character bound from BoundedForm."""
     for model in apps.get_app_config("insatser").get_models():
         for field in model._meta.get_fields():
             if getattr(field, "max_length", None) is None and type(field).__name__ == "CharField":
