@@ -162,6 +162,8 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
         expected = int(request.POST.get("cell_version", "0"))
     except (KeyError, ValueError) as exc:
         raise Http404("Okänd cell.") from exc
+    if offset not in (0, 1, 2):  # the budget year and the two plan years
+        raise Http404("Okänd cell.")
     line = get_object_or_404(BudgetLine, association=request.association, pk=line_id)
     # The input posts itself under its own name; "amount" serves other clients.
     typed = request.POST.get(f"cell-{line_id}-{offset}", request.POST.get("amount", ""))

@@ -267,12 +267,9 @@ class YearEndForm(BoundedForm, forms.Form):
 
 @association_view(EDIT)
 def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
-    fiscal_year = (
-        services.fiscal_year_ensure(association=request.association, year=year, by=request.user)
-        if (request.method == "POST")
-        else (
-            _fiscal_year(request, year) or FiscalYear(association=request.association, year=year)
-        )
+    # The year is created only when the form is valid: a refused post saves nothing.
+    fiscal_year = _fiscal_year(request, year) or FiscalYear(
+        association=request.association, year=year
     )
     initial = {
         "version": fiscal_year.version if fiscal_year.pk else 0,
@@ -285,6 +282,9 @@ def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
+            fiscal_year = services.fiscal_year_ensure(
+                association=request.association, year=year, by=request.user
+            )
             services.year_end_save(
                 fiscal_year=fiscal_year,
                 data=data,

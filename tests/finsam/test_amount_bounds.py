@@ -169,3 +169,12 @@ def test_the_largest_amount_is_stored_exactly_in_every_amount_column(association
     assert fiscal_year.capital_contribution == -MAX_AMOUNT
     assert BalanceLine.objects.get().amount == -MAX_AMOUNT
     assert datetime.date(2024, 1, 1)  # the year itself is untouched
+
+
+def test_a_refused_year_end_post_creates_no_year(kansli_client):
+    response = kansli_client.post(
+        "/testbygden/bokslut/2031/uppgifter/",
+        {"version": "0", "capital_contribution": TOO_LARGE, "realisation_gains": "0"},
+    )
+    assert response.status_code == 400
+    assert not FiscalYear.objects.filter(year=2031).exists()
