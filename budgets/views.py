@@ -246,7 +246,7 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
                     errors += 1
                     continue
                 if amount != cell.amount:
-                    expected = int(request.POST.get(f"v-{cell.line_id}-{cell.offset}", "0") or 0)
+                    expected = _posted_version(request, f"v-{cell.line_id}-{cell.offset}")
                     changes.append((row.line, cell, amount, expected, typed))
     if not errors:
         try:
@@ -264,6 +264,15 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
     for _, cell, _amount, _, typed in changes:
         cell.typed = typed
     return _grid_page(request, grid, status=400, errors=errors)
+
+
+def _posted_version(request: HttpRequest, name: str) -> int:
+    """The version a form was read at; anything but a whole number counts as none
+    (a stale or tampered form is then refused by the version check, not a 500)."""
+    try:
+        return int(request.POST.get(name, "0") or 0)
+    except ValueError:
+        return 0
 
 
 def _apply(grid, changes, user) -> None:

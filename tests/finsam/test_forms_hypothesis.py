@@ -255,6 +255,37 @@ def _forms(world) -> dict[str, tuple[str, st.SearchStrategy]]:
                 }
             ),
         ),
+        "forecast": (
+            "/testbygden/budget/2024/prognos/",
+            _form({f"line-{world['line'].pk}": VALUE, "made_on": VALUE}),
+        ),
+        "outcome": (
+            "/testbygden/budget/2024/utfall/",
+            _form({f"line-{world['line'].pk}": VALUE, "month": VALUE}),
+        ),
+        "budget grid": (
+            "/testbygden/budget/2024/spara/",
+            _form(
+                {
+                    **{f"cell-{world['line'].pk}-{o}": VALUE for o in range(3)},
+                    **{f"v-{world['line'].pk}-{o}": VALUE for o in range(3)},
+                }
+            ),
+        ),
+        "member": (
+            "/testbygden/medlemmar/ny/",
+            _form(
+                {
+                    "kind": _choice(k for k, _ in Member.KINDS),
+                    "name": VALUE,
+                    "orgnr": VALUE,
+                    "joined": VALUE,
+                    "left": VALUE,
+                    "sort_order": VALUE,
+                    "version": VALUE,
+                }
+            ),
+        ),
         "narrative text": (
             "/testbygden/dokument/verksamhetsplan/2024/texter/",
             _form(
@@ -305,6 +336,10 @@ FORM_NAMES = [
     "appointment",
     "association",
     "narrative text",
+    "forecast",
+    "outcome",
+    "budget grid",
+    "member",
 ]
 
 
