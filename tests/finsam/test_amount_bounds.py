@@ -178,3 +178,74 @@ def test_a_refused_year_end_post_creates_no_year(kansli_client):
     )
     assert response.status_code == 400
     assert not FiscalYear.objects.filter(year=2031).exists()
+
+
+@pytest.fixture
+def budget_line(association):
+    from budgets import services as budget_services
+    from budgets.models import BudgetLine
+
+    budget_services.budget_create(association=association, year=2024)
+    return BudgetLine.objects.create(
+        association=association, name="Lokalhyra", group=BudgetLine.ADMINISTRATION
+    )
+
+
+def test_a_budget_cell_saves_the_largest_and_refuses_the_next(kansli_client, budget_line):
+    from budgets.models import BudgetAmount
+
+    def post(typed):
+        return kansli_client.post(
+            "/testbygden/budget/2024/cell/",
+            {"line": budget_line.pk, "offset": "0", "cell_version": "0", "amount": typed},
+        )
+
+    assert "Beloppet är för stort" in post(TOO_LARGE).content.decode()
+    assert not BudgetAmount.objects.exists()
+    post(LARGEST)
+    assert BudgetAmount.objects.get().amount == MAX_AMOUNT
+    assert kansli_client.get("/testbygden/budget/2024/").status_code == 200
+    assert kansli_client.get("/testbygden/budget/2024/jamforelse/").status_code == 200
+    assert kansli_client.get("/testbygden/budget/2024/excel/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "extra", "model"),
+    [
+        ("/testbygden/budget/2024/prognos/", {"made_on": "2024-09-01"}, "Forecast"),
+        ("/testbygden/budget/2024/utfall/", {"month": "3"}, "Actual"),
+    ],
+)
+def test_forecast_and_outcome_save_the_largest_and_refuse_the_next(
+    kansli_client, budget_line, url, extra, model
+):
+    from budgets import models as budget_models
+
+    rows = getattr(budget_models, model).objects
+    response = kansli_client.post(url, {**extra, f"line-{budget_line.pk}": TOO_LARGE})
+    assert response.status_code == 400
+    assert "Beloppet är för stort" in response.content.decode()
+    assert not rows.exists()
+    response = kansli_client.post(url, {**extra, f"line-{budget_line.pk}": "-" + LARGEST})
+    assert response.status_code == 302
+    assert rows.get().amount == -MAX_AMOUNT
+
+
+def test_goal_targets_and_staffing_percent_are_bounded(kansli_client, association):
+    from insatser.models import Goal, Staffing
+
+    data = {"area": Goal.AREAS[0][0], "text": "Fler i arbete", "unit": "kr", "version": "0"}
+    url = "/testbygden/insatser/mal/2024/nytt/"
+    assert kansli_client.post(url, {**data, "target": TOO_LARGE}).status_code == 400
+    assert kansli_client.post(url, {**data, "target": "1e30"}).status_code == 400
+    assert not Goal.objects.exists()
+    assert kansli_client.post(url, {**data, "target": LARGEST}).status_code == 302
+    assert Goal.objects.get().target == MAX_AMOUNT
+    insats = Insats.objects.create(
+        association=association, name="Steget", code="ST", kind=Insats.INDIVID
+    )
+    url = f"/testbygden/insatser/{insats.pk}/bemanning/"
+    for percent in ("100,01", "1e30", "NaN", "9" * 100):
+        response = kansli_client.post(url, {"role": "Coach", "count": "1", "percent": percent})
+        assert response.status_code == 400, percent
+    assert not Staffing.objects.exists()
