@@ -19,13 +19,13 @@ from django.db import models
 from django.forms.models import model_to_dict
 from pypdf import PdfReader
 
-from budgets.models import Budget, BudgetVersion, FiscalYear
+from budgets.models import Budget, FiscalYear
 from finsam import transfer
 from members.models import Association, UserRole
 from reporting import documents, render
-from reporting.models import AR, VP, DecidedDocument
+from reporting.decisions import frozen_document
+from reporting.models import DecidedDocument
 from reporting.selectors import year_statements
-from reporting.services import decided_pdf
 
 # Models outside any association, on purpose: Django's own, django-axes', and the
 # association's users, who are exported by user name.
@@ -103,16 +103,6 @@ def _document_years(association):
     return plans, reports
 
 
-def _decide_documents(association):
-    """Store every decided document the demo has (decided plans, closed years)."""
-    for version in BudgetVersion.objects.filter(
-        budget__association=association, status=BudgetVersion.DECIDED
-    ):
-        decided_pdf(association=association, document=VP, year=version.budget.year)
-    for fy in FiscalYear.objects.filter(association=association, closed_on__isnull=False):
-        decided_pdf(association=association, document=AR, year=fy.year)
-
-
 def _pdf_text(pdf: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
 
@@ -132,7 +122,13 @@ def _snapshot(association, with_pdf: bool):
     if with_pdf and reports:
         pdf["ar"] = _pdf_text(render.pdf_bytes(documents.annual_report(association, reports[-1])))
     decided = {
-        (d.document, d.year, d.decision): (bytes(d.pdf), d.sha256, d.created_at)
+        (d.document, d.year, d.decision): (
+            bytes(d.pdf),
+            d.sha256,
+            d.created_at,
+            d.superseded,
+            _html(frozen_document(d)) if d.snapshot else None,
+        )
         for d in DecidedDocument.objects.filter(association=association)
     }
     return {"statements": _statements(association), "html": html, "pdf": pdf, "decided": decided}
@@ -189,9 +185,10 @@ def demo(db):
 @pytest.mark.parametrize("slug", ["vastmanland", "vasteras", "vastra-malardalen"])
 def test_the_round_trip_of_every_demo_association_changes_nothing(demo, slug, tmp_path):
     association = Association.objects.get(slug=slug)
-    _decide_documents(association)
     before = _snapshot(association, with_pdf=True)
     assert before["statements"] or before["html"]
+    if slug != "vastmanland":  # the demo decides budgets of Västerås and Västra Mälardalen
+        assert before["decided"], "the round trip should carry decided PDFs"
     file = tmp_path / f"{slug}.json"
     call_command("export_association", slug, str(file), verbosity=0)
     exported = json.loads(file.read_text(encoding="utf-8"))
