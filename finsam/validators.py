@@ -90,3 +90,13 @@ def check_text(value: str, *, max_length: int, multiline: bool = True) -> str:
             code="max_length",
         )
     return text
+
+
+def whole_number(text: object) -> int | None:
+    """A whole number typed in a query string or a hidden field: ASCII digits only
+    (str.isdigit also takes '²' and other scripts' digits, which int() then refuses)
+    and at most 18 of them, else None."""
+    value = str(text or "")
+    if value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None

@@ -12,6 +12,7 @@ from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
 from finsam.forms import BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
+from finsam.validators import whole_number
 from reporting import decisions, documents, pdf_jobs, pdf_views, services
 from reporting import render as rendering
 from reporting.models import AR, VP, DecidedDocument, NarrativeSection, ReportSettings
@@ -43,12 +44,12 @@ def _last_month(request: HttpRequest, year: int) -> int:
 
 def _draft_version(request: HttpRequest, year: int) -> BudgetVersion | None:
     """The budget version asked for with ?version=N (a draft to preview), if any."""
-    number = request.GET.get("version", "")
-    if not number.isdigit():
+    number = whole_number(request.GET.get("version", ""))
+    if number is None:
         return None
     return (
         BudgetVersion.objects.filter(
-            budget__association=request.association, budget__year=year, number=int(number)
+            budget__association=request.association, budget__year=year, number=number
         )
         .select_related("budget")
         .first()
@@ -78,8 +79,8 @@ def _build(request: HttpRequest, kind: str, year: int) -> documents.Document:
         return documents.plan(association, year, version=_draft_version(request, year))
     if kind == "bokslut":
         return documents.statements(association, year)
-    month = request.GET.get("manad", "")
-    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else _last_month(request, year)
+    month = whole_number(request.GET.get("manad", ""))
+    month = month if month is not None and 1 <= month <= 12 else _last_month(request, year)
     return documents.follow_up(association, year, month)
 
 
@@ -279,7 +280,7 @@ def _texts(kind: str):
                         year=year,
                         key=key,
                         body=request.POST.get("body", ""),
-                        expected_version=int(version) if version.isdigit() else None,
+                        expected_version=whole_number(version),
                         by=request.user,
                     )
                     messages.success(

@@ -17,6 +17,7 @@ from budgets.models import BalanceLine, BudgetLine, FiscalYear, LedgerImport, Si
 from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
+from finsam.validators import whole_number
 from reporting.selectors import five_year_overview, operating_report, year_statements
 from reporting.statements import COST_CATEGORIES, cost_distribution
 
@@ -240,7 +241,7 @@ def balance_delete(request: HttpRequest, year: int) -> HttpResponse:
         BalanceLine,
         fiscal_year__association=request.association,
         fiscal_year__year=year,
-        pk=request.POST.get("line") if str(request.POST.get("line", "")).isdigit() else None,
+        pk=whole_number(request.POST.get("line")),
     )
     try:
         services.balance_line_delete(line=line, by=request.user)
@@ -412,9 +413,9 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
     upload = None
     mismatches: list[ledger.Mismatch] = []
     wanted = request.POST.get("fil") or request.GET.get("fil")
-    if wanted and str(wanted).isdigit():
+    if whole_number(wanted) is not None:
         upload = SieUpload.objects.filter(
-            association=association, year=year, pk=int(wanted)
+            association=association, year=year, pk=whole_number(wanted)
         ).first()
     action = request.POST.get("action")
     if request.method == "POST" and action == "upload":
