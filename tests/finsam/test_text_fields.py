@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
+import pkgutil
 
 import pytest
 from django import forms
@@ -17,14 +17,14 @@ from reporting.models import NarrativeSection
 from reporting.services import narrative_save
 
 PROJECT_APPS = ("finsam", "members", "budgets", "insatser", "reporting")
-MODULES = ("forms", "views", "goal_views", "document_views")
 
 
 def _project_forms() -> list[type[forms.BaseForm]]:
     for app in PROJECT_APPS:
-        for module in MODULES:
-            with contextlib.suppress(ModuleNotFoundError):
-                importlib.import_module(f"{app}.{module}")
+        package = importlib.import_module(app)
+        for module in pkgutil.iter_modules(package.__path__):
+            if not module.ispkg and module.name not in ("apps", "tests"):
+                importlib.import_module(f"{app}.{module.name}")
     found, stack = [], [forms.BaseForm]
     while stack:
         cls = stack.pop()
