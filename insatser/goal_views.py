@@ -148,7 +148,7 @@ def _status_counts(goals: list[Goal]) -> list[dict]:
     return [{"code": code, "label": label, "count": counts[code]} for code, label in labels]
 
 
-class YearForm(forms.Form):
+class YearForm(BoundedForm, forms.Form):
     ar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
 
 

@@ -3,8 +3,8 @@ event handler ever reaches a page or a PDF."""
 
 from __future__ import annotations
 
-import threading
 import re
+import threading
 
 import markdown as markdown_lib
 import nh3
