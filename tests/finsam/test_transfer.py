@@ -38,6 +38,7 @@ GLOBAL_MODELS = {
     "sessions.session",
     "axes.accessattempt",
     "axes.accessattemptexpiration",
+    "django_tasks_database.dbtaskresult",
     "axes.accessfailurelog",
     "axes.accesslog",
 }
