@@ -401,7 +401,7 @@ def logo(request: HttpRequest) -> HttpResponse:
 # --- The annual report's own data (underlag) ---------------------------------------------
 
 
-class EarlierYearForm(forms.Form):
+class EarlierYearForm(BoundedForm, forms.Form):
     year = forms.IntegerField(label="År", min_value=1990, max_value=2100)
     income = forms.CharField(label="Verksamhetens intäkter (kr)")
     costs = forms.CharField(label="Verksamhetens kostnader (kr, positivt belopp)")
@@ -423,13 +423,13 @@ class EarlierYearForm(forms.Form):
         return data
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(BoundedForm, forms.Form):
     cost_share_base = forms.ChoiceField(
         label="Kostnadsfördelningens andelar räknas av", choices=ReportSettings.BASES
     )
 
 
-class SteeringForm(forms.Form):
+class SteeringForm(BoundedForm, forms.Form):
     steering = forms.CharField(
         label="Styrdokument",
         required=False,
@@ -439,7 +439,7 @@ class SteeringForm(forms.Form):
     )
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(BoundedForm, forms.Form):
     indicators = forms.CharField(
         label="Indikatorer Finsam",
         required=False,
@@ -449,7 +449,7 @@ class IndicatorForm(forms.Form):
     )
 
 
-class AuditReportForm(forms.Form):
+class AuditReportForm(BoundedForm, forms.Form):
     pdf = forms.FileField(label="Revisionsberättelse (PDF, undertecknad)")
 
 
