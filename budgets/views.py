@@ -23,7 +23,9 @@ from budgets.models import (
     ExcelRowMapping,
     FiscalYear,
 )
+from finsam.forms import BoundedForm
 from finsam.money import AmountError, format_kronor, parse_amount
+from finsam.redirects import safe_next
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from insatser.models import Insats
@@ -160,6 +162,8 @@ def cell_save(request: HttpRequest, year: int) -> HttpResponse:
         expected = int(request.POST.get("cell_version", "0"))
     except (KeyError, ValueError) as exc:
         raise Http404("Okänd cell.") from exc
+    if offset not in (0, 1, 2):  # the budget year and the two plan years
+        raise Http404("Okänd cell.")
     line = get_object_or_404(BudgetLine, association=request.association, pk=line_id)
     # The input posts itself under its own name; "amount" serves other clients.
     typed = request.POST.get(f"cell-{line_id}-{offset}", request.POST.get("amount", ""))
@@ -242,7 +246,7 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
                     errors += 1
                     continue
                 if amount != cell.amount:
-                    expected = int(request.POST.get(f"v-{cell.line_id}-{cell.offset}", "0") or 0)
+                    expected = _posted_version(request, f"v-{cell.line_id}-{cell.offset}")
                     changes.append((row.line, cell, amount, expected, typed))
     if not errors:
         try:
@@ -260,6 +264,15 @@ def grid_save(request: HttpRequest, year: int) -> HttpResponse:
     for _, cell, _amount, _, typed in changes:
         cell.typed = typed
     return _grid_page(request, grid, status=400, errors=errors)
+
+
+def _posted_version(request: HttpRequest, name: str) -> int:
+    """The version a form was read at; anything but a whole number counts as none
+    (a stale or tampered form is then refused by the version check, not a 500)."""
+    try:
+        return int(request.POST.get(name, "0") or 0)
+    except ValueError:
+        return 0
 
 
 def _apply(grid, changes, user) -> None:
@@ -349,7 +362,7 @@ def budget_revise(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("budget_detail", request, year=year))
 
 
-class LineForm(forms.Form):
+class LineForm(BoundedForm, forms.Form):
     name = forms.CharField(label="Namn", max_length=200)
     group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)
     member = forms.ModelChoiceField(
@@ -379,7 +392,7 @@ def line_create(request: HttpRequest) -> HttpResponse:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, "Budgetposten är tillagd.")
-            return redirect(request.POST.get("next") or _url("index", request))
+            return redirect(safe_next(request, _url("index", request)))
     return render(
         request,
         "members/object_form.html",
@@ -648,7 +661,7 @@ def budget_import_apply(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("budget_detail", request, year=year))
 
 
-class LineEditForm(forms.Form):
+class LineEditForm(BoundedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(label="Namn", max_length=200)
     group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)

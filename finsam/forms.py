@@ -5,8 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core import validators
 
 from finsam import money
+from finsam.validators import LONG_TEXT_MAX, SHORT_TEXT_MAX, PlainTextValidator
 
 
 class AmountInput(forms.TextInput):
@@ -27,8 +29,11 @@ class AmountField(forms.Field):
 
     widget = AmountInput
 
-    def __init__(self, *, min_value: Decimal | None = None, **kwargs):
+    def __init__(
+        self, *, min_value: Decimal | None = None, max_value: Decimal | None = None, **kwargs
+    ):
         self.min_value = min_value
+        self.max_value = max_value
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -40,8 +45,52 @@ class AmountField(forms.Field):
                 f"Beloppet får inte vara lägre än {money.format_kronor(self.min_value)}.",
                 code="min_value",
             )
+        if self.max_value is not None and parsed > self.max_value:
+            raise forms.ValidationError(
+                f"Beloppet får inte vara högre än {money.format_kronor(self.max_value)}.",
+                code="max_value",
+            )
         return parsed
 
     def validate(self, value):
         if value is None and self.required:
             raise forms.ValidationError("Ange ett belopp.", code="required")
+
+
+# The largest whole number every integer column holds on both databases (PostgreSQL's
+# integer; SQLite would take more, PostgreSQL answers "out of range").
+MAX_INTEGER = 2_147_483_647
+
+
+class BoundedForm:
+    """Mixin for every form of the project, so that whatever arrives gets a message on
+    its field rather than a 500 from the database:
+
+    - each text field refuses control characters (finsam.validators.PlainTextValidator)
+      and has a maximum length (200 characters on one line, 20 000 in a text area,
+      unless the field sets its own);
+    - each integer field has an upper bound the database holds.
+
+    tests/finsam/test_text_fields.py fails for a form of the project without it.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.IntegerField) and not isinstance(
+                field, forms.DecimalField | forms.FloatField
+            ):
+                if field.max_value is None or field.max_value > MAX_INTEGER:
+                    field.max_value = MAX_INTEGER
+                    field.validators.append(validators.MaxValueValidator(MAX_INTEGER))
+                    field.widget.attrs.setdefault("max", str(MAX_INTEGER))
+                continue
+            if not isinstance(field, forms.CharField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            if field.max_length is None:
+                field.max_length = LONG_TEXT_MAX if multiline else SHORT_TEXT_MAX
+                field.validators.append(validators.MaxLengthValidator(field.max_length))
+                field.widget.attrs.setdefault("maxlength", str(field.max_length))
+            if PlainTextValidator(multiline=multiline) not in field.validators:
+                field.validators.append(PlainTextValidator(multiline=multiline))

@@ -18,6 +18,14 @@ MINUS = "\u2212"
 ONE_KRONA = Decimal("1")
 ONE_ORE = Decimal("0.01")
 
+# The largest amount anywhere in the application: every amount column is
+# DecimalField(max_digits=14, decimal_places=2), so twelve digits before the comma.
+# Both SQLite and PostgreSQL hold exactly this; the parser refuses anything beyond it.
+MAX_AMOUNT = Decimal("999999999999.99")
+# Longer input than this cannot be an amount within MAX_AMOUNT (with its spaces, sign,
+# decimals and "kr"), so it is refused before any regular expression or Decimal sees it.
+_MAX_INPUT_LENGTH = 40
+
 # Digits in groups of three separated by a space (any kind), or ungrouped digits;
 # then an optional decimal part after a comma (or a point, as pasted from English).
 _AMOUNT_RE = re.compile(
@@ -36,11 +44,18 @@ def parse_amount(text: str | int | Decimal | None, *, allow_empty: bool = False)
     at most two decimals; a leading minus (hyphen or the typographic minus) makes
     it negative. Anything else raises AmountError with a Swedish message.
     """
-    if isinstance(text, Decimal):
-        return text
-    if isinstance(text, int):
-        return Decimal(text)
+    if isinstance(text, Decimal | int | float) and not isinstance(text, bool):
+        value = Decimal(str(text)) if isinstance(text, float) else Decimal(text)
+        if not value.is_finite():
+            raise AmountError("Det är inget belopp.", code="invalid")
+        check_amount_bound(value)
+        return value
     raw = "" if text is None else str(text)
+    if len(raw) > _MAX_INPUT_LENGTH:
+        raise AmountError(
+            f"Beloppet är för långt. Det största belopp som går att spara är {_max_text()} kr.",
+            code="max_value",
+        )
     cleaned = raw.strip().replace(NBSP, " ").replace("\u202f", " ").replace("\u2009", " ")
     cleaned = cleaned.replace(MINUS, "-").replace("\u2013", "-")
     cleaned = re.sub(r"\s*kr\.?$", "", cleaned, flags=re.IGNORECASE).strip()
@@ -67,7 +82,21 @@ def parse_amount(text: str | int | Decimal | None, *, allow_empty: bool = False)
         value = -value
     if value == 0:
         value = Decimal("0")  # no negative zero
+    check_amount_bound(value)
     return value
+
+
+def _max_text() -> str:
+    return format_number(MAX_AMOUNT, 2).replace(NBSP, " ")
+
+
+def check_amount_bound(value: Decimal) -> None:
+    """Refuse an amount beyond MAX_AMOUNT (either sign) with a Swedish message."""
+    if abs(value) > MAX_AMOUNT:
+        raise AmountError(
+            f"Beloppet är för stort. Det största belopp som går att spara är {_max_text()} kr.",
+            code="max_value",
+        )
 
 
 def round_kronor(value: Decimal) -> Decimal:

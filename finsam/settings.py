@@ -7,6 +7,7 @@ sets SECRET_KEY (or SECRET_KEY_FILE), ALLOWED_HOSTS and DATABASE_URL.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "finsam",
     "members",
     "budgets",
@@ -92,6 +94,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "finsam.middleware.MethodNotAllowedPageMiddleware",
+    # Last, as django-axes asks: it turns a locked log-in into our own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "finsam.urls"
@@ -157,6 +162,31 @@ USE_I18N = True
 USE_TZ = True
 # Dates are shown as 2024-12-31 everywhere (finsam/formats/sv/formats.py).
 FORMAT_MODULE_PATH = ["finsam.formats"]
+
+# Throttled log-in (django-axes): after five wrong passwords for the same user name from
+# the same address, that pair is locked for 15 minutes; the log-in page says so in
+# Swedish (finsam.views.login_locked). Administrators see and lift locks in the admin
+# (Axes → Access attempts) or with `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "finsam.views.login_locked"
+# The address is REMOTE_ADDR unless AXES_PROXY_COUNT says how many proxies of ours
+# append to X-Forwarded-For (trusting that header otherwise would let anybody choose
+# a fresh address for every guess).
+if env_int("AXES_PROXY_COUNT", 0):
+    AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# Every error page is our own, in Swedish (templates/400.html … 500.html).
+CSRF_FAILURE_VIEW = "finsam.views.csrf_failure"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

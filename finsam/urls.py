@@ -2,7 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from finsam import views
+from finsam import (
+    converters,  # noqa: F401  (registers <year:…> before the includes)
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +23,7 @@ urlpatterns = [
     path("<slug:slug>/", include("reporting.urls")),
 ]
 
+handler400 = "finsam.views.bad_request"
 handler403 = "finsam.views.forbidden"
 handler404 = "finsam.views.not_found"
 handler500 = "finsam.views.server_error"

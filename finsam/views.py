@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -32,6 +33,34 @@ def _home_notice_hooks():
         if hook:
             hooks.append(hook)
     return hooks
+
+
+def _page(request: HttpRequest | None, template: str, status: int) -> HttpResponse:
+    return HttpResponse(
+        render_to_string(template, request=request), status=status, content_type="text/html"
+    )
+
+
+def bad_request(request: HttpRequest, exception=None) -> HttpResponse:
+    # Standalone page: a 400 may come from a bad Host header, which the base layout's
+    # context (navigation, absolute links) must not touch.
+    return _page(None, "400.html", 400)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _page(request, "403_csrf.html", 403)
+
+
+def login_locked(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+    """django-axes' answer once a user name and address are locked: the log-in page
+    with a Swedish message, status 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/login.html",
+        {"locked": True, "cooloff_minutes": minutes, "next": ""},
+        status=429,
+    )
 
 
 def forbidden(request: HttpRequest, exception=None) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.models import FiscalYear
+from finsam.forms import BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from insatser.goal_services import goal_delete, goal_save, goals_copy
@@ -44,7 +45,7 @@ class FigureField(forms.DecimalField):
         return super().to_python(value)
 
 
-class GoalForm(forms.Form):
+class GoalForm(BoundedForm, forms.Form):
     area = forms.ChoiceField(label="Område", choices=Goal.AREAS)
     text = forms.CharField(
         label="Mål",
@@ -147,7 +148,7 @@ def _status_counts(goals: list[Goal]) -> list[dict]:
     return [{"code": code, "label": label, "count": counts[code]} for code, label in labels]
 
 
-class YearForm(forms.Form):
+class YearForm(BoundedForm, forms.Form):
     ar = forms.IntegerField(label="År", min_value=2000, max_value=2100)
 
 

@@ -15,18 +15,18 @@ urlpatterns = [
     path("<int:insats_id>/bemanning/ta-bort/", views.staffing_delete, name="staffing_delete"),
 ]
 urlpatterns += [
-    path("<int:insats_id>/deltagare/<int:year>/", views.stats_edit, name="stats_edit"),
+    path("<int:insats_id>/deltagare/<year:year>/", views.stats_edit, name="stats_edit"),
 ]
 urlpatterns += [
     path("mal/", goal_views.goal_index, name="goal_index"),
-    path("mal/<int:year>/", goal_views.goal_list, name="goal_list"),
-    path("mal/<int:year>/nytt/", goal_views.goal_create, name="goal_create"),
-    path("mal/<int:year>/kopiera/", goal_views.goal_copy, name="goal_copy"),
+    path("mal/<year:year>/", goal_views.goal_list, name="goal_list"),
+    path("mal/<year:year>/nytt/", goal_views.goal_create, name="goal_create"),
+    path("mal/<year:year>/kopiera/", goal_views.goal_copy, name="goal_copy"),
     path("mal/andra/<int:goal_id>/", goal_views.goal_edit, name="goal_edit"),
 ]
 urlpatterns += [
     path(
-        "<int:insats_id>/deltagare/<int:year>/fordelning/",
+        "<int:insats_id>/deltagare/<year:year>/fordelning/",
         views.breakdown_edit,
         name="breakdown_edit",
     ),

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.selectors import insats_money
-from finsam.forms import AmountField
+from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
@@ -32,7 +32,7 @@ def _mark_invalid(form: forms.BaseForm) -> None:
             )
 
 
-class InsatsForm(forms.ModelForm):
+class InsatsForm(BoundedForm, forms.ModelForm):
     """What the kansli records about an insats; its status moves by the status buttons."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -180,7 +180,7 @@ def insats_edit(request: HttpRequest, insats_id: int) -> HttpResponse:
     return _insats_form(request, insats)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedForm, forms.Form):
     """The board's decision to fund the insats for a year."""
 
     decided_on = forms.DateField(label="Beslutsdatum", widget=DateInput())
@@ -218,7 +218,7 @@ class DecisionForm(forms.Form):
 PERCENT_MESSAGE = "Andelen av heltid måste ligga mellan 0 och 100 procent."
 
 
-class StaffingForm(forms.Form):
+class StaffingForm(BoundedForm, forms.Form):
     role = forms.CharField(label="Roll", max_length=100, help_text="Till exempel coach.")
     count = forms.IntegerField(
         label="Antal",
@@ -237,7 +237,7 @@ class StaffingForm(forms.Form):
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(BoundedForm, forms.Form):
     ar = forms.IntegerField(label="År", required=False, min_value=2000, max_value=2100)
     slag = forms.ChoiceField(label="Slag", required=False, choices=[("", "Alla"), *Insats.KINDS])
     status = forms.ChoiceField(
@@ -275,7 +275,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ActivityForm(forms.Form):
+class ActivityForm(BoundedForm, forms.Form):
     """An activity of a structural insats: counts only, no names of those who came."""
 
     date = forms.DateField(label="Datum", widget=DateInput())
@@ -571,12 +571,33 @@ def _masked(count: int) -> str:
     return "färre än 5" if 0 < count < SMALL else str(count)
 
 
+def published_counts(*, total: int, ended: int, to_work: int) -> dict[str, str]:
+    """What the public page may print of one year's participants (secondary suppression).
+
+    No group under five may be read off the page, neither directly nor as the
+    difference of two printed figures:
+    - counts under five are "färre än 5";
+    - the ended are hidden when the ongoing (participants − ended) are 1–4;
+    - the share to work or studies is printed only when those who went there and
+      those who did not (ended − to work) are both at least five: 6 ended of whom
+      5 went to work gives no "83 %", as it would show the one who did not.
+    """
+    ended_text = _masked(ended)
+    ongoing = total - ended
+    if ended >= SMALL and 0 < ongoing < SMALL:
+        ended_text = "–"
+    share = "–"
+    if ended_text != "–" and ended >= SMALL and to_work >= SMALL and ended - to_work >= SMALL:
+        share = f"{round(to_work * 100 / ended)} %"
+    return {"participants": _masked(total), "ended": ended_text, "share": share}
+
+
 @association_view(PUBLIC, methods=("GET",))
 def public_results(request: HttpRequest) -> HttpResponse:
     """Published individinsatser and their key results, for anyone, without log-in.
 
-    Counts below five are masked, and a share is shown only when both its parts are
-    at least five, so that no participant can be singled out."""
+    Counts below five are masked, and no figure is printed from which a group under
+    five could be derived (published_counts), so no participant can be singled out."""
     insatser = list(
         Insats.objects.filter(
             association=request.association, published=True, kind=Insats.INDIVID
@@ -604,16 +625,10 @@ def public_results(request: HttpRequest) -> HttpResponse:
             )
             entry.update(
                 year=latest.year,
-                participants=_masked(total),
                 participants_from_ended=any(
                     getattr(latest, f"{prefix}_total") is None for prefix in ("women", "men")
                 ),
-                ended=_masked(ended),
-                share=(
-                    f"{round(to_work * 100 / ended)} %"
-                    if ended >= SMALL and to_work >= SMALL
-                    else "–"
-                ),
+                **published_counts(total=total, ended=ended, to_work=to_work),
             )
         years = money.get(insats.id, {})
         latest_money_year = max(years) if years else None
@@ -651,7 +666,7 @@ COUNT_ROWS = [
 ]
 
 
-class StatsForm(forms.Form):
+class StatsForm(BoundedForm, forms.Form):
     """Counts only: there is no field for a name or a personal identity number."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -776,7 +791,7 @@ def stats_edit(request: HttpRequest, insats_id: int, year: int) -> HttpResponse:
     )
 
 
-class BreakdownForm(forms.Form):
+class BreakdownForm(BoundedForm, forms.Form):
     """One number input per dimension, category and gender: counts only, no names."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from finsam.audit import kind_label, present
+from finsam.forms import BoundedForm
 from finsam.models import AuditEntry
 from finsam.tenancy import READ, association_view
 from finsam.xlsx import Sheet, rows_to_xlsx
@@ -19,7 +20,7 @@ from members import selectors
 PAGE_SIZE = 50
 
 
-class AuditFilter(forms.Form):
+class AuditFilter(BoundedForm, forms.Form):
     ar = forms.TypedChoiceField(label="År", required=False, coerce=int, empty_value=None)
     typ = forms.ChoiceField(label="Slags uppgift", required=False)
     person = forms.TypedChoiceField(label="Person", required=False, coerce=int, empty_value=None)

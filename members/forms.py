@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_DOWN, Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
 
-from finsam.forms import AmountField
+from finsam.forms import AmountField, BoundedForm
+from finsam.money import MAX_AMOUNT
 from finsam.validators import normalize_orgnr
 from members.models import Appointment, Association, Member, Person, StateAllocation
 
@@ -17,7 +20,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(BoundedForm, forms.ModelForm):
     """Carries the version the row was read at, for the stale-edit check."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -98,12 +101,22 @@ class AppointmentForm(VersionedForm):
         ].help_text = "Den medlem som utsett ledamoten, ersättaren eller revisorn."
 
 
-class AllocationForm(forms.Form):
+# MunicipalShare.weight is max_digits=14, decimal_places=4: ten digits before the comma.
+MAX_WEIGHT = Decimal("9999999999")
+MAX_WHOLE_KRONOR = MAX_AMOUNT.to_integral_value(rounding=ROUND_DOWN)
+
+
+class AllocationForm(BoundedForm, forms.Form):
     """The year's state allocation and one key weight per municipality."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     year = forms.IntegerField(label="År", min_value=2004, max_value=2100)
-    amount = AmountField(label="Statens bidrag (kr)", help_text="Hälften av förbundets medel.")
+    # The contributions are whole kronor, so the state amount rounded must stay in bounds.
+    amount = AmountField(
+        label="Statens bidrag (kr)",
+        help_text="Hälften av förbundets medel.",
+        max_value=MAX_WHOLE_KRONOR,
+    )
     decided_on = forms.DateField(label="Beslutsdatum", required=False, widget=DateInput())
     key_basis = forms.ChoiceField(label="Fördelningsnyckel", choices=StateAllocation.KEY_BASES)
     note = forms.CharField(label="Anmärkning", required=False, max_length=300)
@@ -122,7 +135,7 @@ class AllocationForm(forms.Form):
             self.initial["year"] = fixed_year
         for member in municipalities:
             self.fields[f"weight_{member.id}"] = AmountField(
-                label=member.name, required=False, min_value=0
+                label=member.name, required=False, min_value=0, max_value=MAX_WEIGHT
             )
 
     def full_clean(self):

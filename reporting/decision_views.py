@@ -13,10 +13,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from finsam.forms import BoundedForm
 from finsam.services import ServiceError
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(BoundedForm, forms.Form):
     decided_on = forms.DateField(
         label="Datum för styrelsens beslut",
         widget=forms.DateInput(attrs={"type": "date"}),

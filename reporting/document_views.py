@@ -9,8 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
+from finsam.forms import BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
+from finsam.validators import whole_number
 from reporting import decisions, documents, pdf_jobs, pdf_views, services
 from reporting import render as rendering
 from reporting.models import AR, VP, DecidedDocument, NarrativeSection, ReportSettings
@@ -42,12 +44,12 @@ def _last_month(request: HttpRequest, year: int) -> int:
 
 def _draft_version(request: HttpRequest, year: int) -> BudgetVersion | None:
     """The budget version asked for with ?version=N (a draft to preview), if any."""
-    number = request.GET.get("version", "")
-    if not number.isdigit():
+    number = whole_number(request.GET.get("version", ""))
+    if number is None:
         return None
     return (
         BudgetVersion.objects.filter(
-            budget__association=request.association, budget__year=year, number=int(number)
+            budget__association=request.association, budget__year=year, number=number
         )
         .select_related("budget")
         .first()
@@ -77,8 +79,8 @@ def _build(request: HttpRequest, kind: str, year: int) -> documents.Document:
         return documents.plan(association, year, version=_draft_version(request, year))
     if kind == "bokslut":
         return documents.statements(association, year)
-    month = request.GET.get("manad", "")
-    month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else _last_month(request, year)
+    month = whole_number(request.GET.get("manad", ""))
+    month = month if month is not None and 1 <= month <= 12 else _last_month(request, year)
     return documents.follow_up(association, year, month)
 
 
@@ -278,7 +280,7 @@ def _texts(kind: str):
                         year=year,
                         key=key,
                         body=request.POST.get("body", ""),
-                        expected_version=int(version) if version.isdigit() else None,
+                        expected_version=whole_number(version),
                         by=request.user,
                     )
                     messages.success(
@@ -364,7 +366,7 @@ def decided_download(request: HttpRequest, decideddocument_id: int) -> HttpRespo
     return _stored_pdf(stored, name)
 
 
-class LogoForm(forms.Form):
+class LogoForm(BoundedForm, forms.Form):
     file = forms.FileField(label="Logotyp (PNG eller JPEG, högst 1 MB)")
 
 
@@ -399,7 +401,7 @@ def logo(request: HttpRequest) -> HttpResponse:
 # --- The annual report's own data (underlag) ---------------------------------------------
 
 
-class EarlierYearForm(forms.Form):
+class EarlierYearForm(BoundedForm, forms.Form):
     year = forms.IntegerField(label="År", min_value=1990, max_value=2100)
     income = forms.CharField(label="Verksamhetens intäkter (kr)")
     costs = forms.CharField(label="Verksamhetens kostnader (kr, positivt belopp)")
@@ -421,13 +423,13 @@ class EarlierYearForm(forms.Form):
         return data
 
 
-class SettingsForm(forms.Form):
+class SettingsForm(BoundedForm, forms.Form):
     cost_share_base = forms.ChoiceField(
         label="Kostnadsfördelningens andelar räknas av", choices=ReportSettings.BASES
     )
 
 
-class SteeringForm(forms.Form):
+class SteeringForm(BoundedForm, forms.Form):
     steering = forms.CharField(
         label="Styrdokument",
         required=False,
@@ -437,7 +439,7 @@ class SteeringForm(forms.Form):
     )
 
 
-class IndicatorForm(forms.Form):
+class IndicatorForm(BoundedForm, forms.Form):
     indicators = forms.CharField(
         label="Indikatorer Finsam",
         required=False,
@@ -447,7 +449,7 @@ class IndicatorForm(forms.Form):
     )
 
 
-class AuditReportForm(forms.Form):
+class AuditReportForm(BoundedForm, forms.Form):
     pdf = forms.FileField(label="Revisionsberättelse (PDF, undertecknad)")
 
 

@@ -3,10 +3,12 @@ event handler ever reaches a page or a PDF."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import markdown as markdown_lib
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -64,3 +66,24 @@ def render(text: str) -> SafeString:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+def plain(text: str) -> SafeString:
+    """A plain-text field (a name, a purpose, a vision) as HTML: escaped, never read as
+    Markdown, so a URL stays text and "Samverkan <SIP> för unga" keeps its "<SIP>".
+    Blank lines make paragraphs, single line breaks stay."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", (text or "").strip()) if p.strip()]
+    return mark_safe(  # noqa: S308 - every part is escaped
+        "".join(f"<p>{_escape_lines(p)}</p>" for p in paragraphs)
+    )
+
+
+def labelled(label: str, text: str) -> SafeString:
+    """'<p><strong>Syfte:</strong> …</p>' with the plain text escaped."""
+    return mark_safe(  # noqa: S308 - every part is escaped
+        f"<p><strong>{escape(label)}:</strong> {_escape_lines((text or '').strip())}</p>"
+    )
+
+
+def _escape_lines(text: str) -> str:
+    return "<br>".join(str(escape(line)) for line in text.splitlines())

@@ -8,6 +8,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from budgets.models import BudgetVersion, FiscalYear
@@ -20,6 +21,7 @@ from finsam.services import (
     save_recorded,
     snapshot,
 )
+from finsam.validators import check_text
 from members.models import Association
 from reporting import documents
 from reporting.models import (
@@ -94,6 +96,10 @@ def narrative_save(
     body = (body or "").replace("\r\n", "\n").strip()
     if len(body) > 50_000:
         raise ServiceError(f"Texten ”{title}” är för lång (högst 50 000 tecken).")
+    try:
+        check_text(body, max_length=50_000)
+    except ValidationError as exc:
+        raise ServiceError(f"Texten ”{title}”: {exc.messages[0]}", field="body") from None
     before = snapshot(section) if section else None
     if section is None:
         section = NarrativeSection(association=association, document=document, year=year, key=key)

@@ -6,14 +6,14 @@ app_name = "reporting"
 
 urlpatterns = [
     path("bokslut/", views.index, name="index"),
-    path("bokslut/<int:year>/", views.statements, name="statements"),
-    path("bokslut/<int:year>/drift/", views.operating, name="operating"),
-    path("bokslut/<int:year>/balanser/", views.balances, name="balances"),
-    path("bokslut/<int:year>/balanser/ta-bort/", views.balance_delete, name="balance_delete"),
-    path("bokslut/<int:year>/uppgifter/", views.year_end_edit, name="year_end_edit"),
-    path("bokslut/<int:year>/stang/", views.close_year, name="close_year"),
-    path("bokslut/<int:year>/oppna/", views.reopen_year, name="reopen_year"),
-    path("bokslut/<int:year>/sie/", views.sie_import, name="sie_import"),
+    path("bokslut/<year:year>/", views.statements, name="statements"),
+    path("bokslut/<year:year>/drift/", views.operating, name="operating"),
+    path("bokslut/<year:year>/balanser/", views.balances, name="balances"),
+    path("bokslut/<year:year>/balanser/ta-bort/", views.balance_delete, name="balance_delete"),
+    path("bokslut/<year:year>/uppgifter/", views.year_end_edit, name="year_end_edit"),
+    path("bokslut/<year:year>/stang/", views.close_year, name="close_year"),
+    path("bokslut/<year:year>/oppna/", views.reopen_year, name="reopen_year"),
+    path("bokslut/<year:year>/sie/", views.sie_import, name="sie_import"),
 ]
 
 # The documents (HTML page, downloads, texts), the auditors' page and the logo.
@@ -39,10 +39,10 @@ urlpatterns += [
     ),
 ]
 for _kind, _view in document_views.document_views.items():
-    urlpatterns.append(path(f"dokument/{_kind}/<int:year>/", _view, name=f"document_{_kind}"))
+    urlpatterns.append(path(f"dokument/{_kind}/<year:year>/", _view, name=f"document_{_kind}"))
 for (_kind, _fmt), _view in document_views.download_views.items():
     urlpatterns.append(
-        path(f"dokument/{_kind}/<int:year>/{_fmt}/", _view, name=f"document_{_kind}_{_fmt}")
+        path(f"dokument/{_kind}/<year:year>/{_fmt}/", _view, name=f"document_{_kind}_{_fmt}")
     )
 for _kind, _view in document_views.text_views.items():
-    urlpatterns.append(path(f"dokument/{_kind}/<int:year>/texter/", _view, name=f"texts_{_kind}"))
+    urlpatterns.append(path(f"dokument/{_kind}/<year:year>/texter/", _view, name=f"texts_{_kind}"))

@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from budgets import ledger, services
 from budgets.models import BalanceLine, BudgetLine, FiscalYear, LedgerImport, SieUpload
-from finsam.forms import AmountField
+from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
+from finsam.validators import whole_number
 from reporting.selectors import five_year_overview, operating_report, year_statements
 from reporting.statements import COST_CATEGORIES, cost_distribution
 
@@ -60,7 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(BoundedForm, forms.Form):
     reason = forms.CharField(label="Varför öppnas året?", max_length=500)
 
 
@@ -187,7 +188,7 @@ def operating(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
-class BalanceLineForm(forms.Form):
+class BalanceLineForm(BoundedForm, forms.Form):
     item = forms.ChoiceField(label="Post", choices=BalanceLine.ITEMS)
     label = forms.CharField(label="Specifikation", max_length=200)
     amount = AmountField(label="Belopp (kr)")
@@ -240,7 +241,7 @@ def balance_delete(request: HttpRequest, year: int) -> HttpResponse:
         BalanceLine,
         fiscal_year__association=request.association,
         fiscal_year__year=year,
-        pk=request.POST.get("line") if str(request.POST.get("line", "")).isdigit() else None,
+        pk=whole_number(request.POST.get("line")),
     )
     try:
         services.balance_line_delete(line=line, by=request.user)
@@ -251,7 +252,7 @@ def balance_delete(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("balances", request, year=year))
 
 
-class YearEndForm(forms.Form):
+class YearEndForm(BoundedForm, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     equity_opening = AmountField(label="Ingående eget kapital (kr)", required=False)
     capital_contribution = AmountField(label="Kapitaltillskott från nya medlemmar (kr)")
@@ -267,12 +268,9 @@ class YearEndForm(forms.Form):
 
 @association_view(EDIT)
 def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
-    fiscal_year = (
-        services.fiscal_year_ensure(association=request.association, year=year, by=request.user)
-        if (request.method == "POST")
-        else (
-            _fiscal_year(request, year) or FiscalYear(association=request.association, year=year)
-        )
+    # The year is created only when the form is valid: a refused post saves nothing.
+    fiscal_year = _fiscal_year(request, year) or FiscalYear(
+        association=request.association, year=year
     )
     initial = {
         "version": fiscal_year.version if fiscal_year.pk else 0,
@@ -285,6 +283,9 @@ def year_end_edit(request: HttpRequest, year: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
+            fiscal_year = services.fiscal_year_ensure(
+                association=request.association, year=year, by=request.user
+            )
             services.year_end_save(
                 fiscal_year=fiscal_year,
                 data=data,
@@ -387,11 +388,11 @@ def reopen_year(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("statements", request, year=year))
 
 
-class UploadForm(forms.Form):
+class UploadForm(BoundedForm, forms.Form):
     file = forms.FileField(label="SIE-fil (typ 4, .se)")
 
 
-class MappingForm(forms.Form):
+class MappingForm(BoundedForm, forms.Form):
     account = forms.CharField(widget=forms.HiddenInput, max_length=10)
     target = forms.ChoiceField(label="Hör till")
 
@@ -412,9 +413,9 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
     upload = None
     mismatches: list[ledger.Mismatch] = []
     wanted = request.POST.get("fil") or request.GET.get("fil")
-    if wanted and str(wanted).isdigit():
+    if whole_number(wanted) is not None:
         upload = SieUpload.objects.filter(
-            association=association, year=year, pk=int(wanted)
+            association=association, year=year, pk=whole_number(wanted)
         ).first()
     action = request.POST.get("action")
     if request.method == "POST" and action == "upload":

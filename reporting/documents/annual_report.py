@@ -38,7 +38,7 @@ from reporting.documents.common import (
     organisation_table,
     people,
 )
-from reporting.markdown import render
+from reporting.markdown import labelled, render
 from reporting.models import AR, AuditReport, Indicator, ReportSettings, SteeringDocument
 from reporting.selectors import (
     OperatingReport,
@@ -191,7 +191,7 @@ def _management_report(association: Association, year: int, d: _Data) -> list[Se
     if not texts["verksamhetside"].empty:
         intro.append(texts["verksamhetside"])
     if association.vision:
-        intro.append(Text(render(f"**Vision:** {escape_md(association.vision)}"), key="vision"))
+        intro.append(Text(labelled("Vision", association.vision), key="vision"))
     overview = financial.overview_table(d.overview)
     sections = [
         Section("forvaltningsberattelse", "1", "Förvaltningsberättelse", intro, page_break=True),
@@ -259,7 +259,6 @@ def _steering_documents(documents: list[SteeringDocument]) -> list:
 
 
 def _plain(text: str) -> str:
-    from reporting.documents.common import escape_md
 
     return escape_md(text)
 

@@ -10,6 +10,9 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
 from budgets.models import Budget, BudgetVersion
 from budgets.selectors import Comparison, comparison, insats_money
 from insatser.models import Insats
@@ -19,13 +22,12 @@ from reporting.documents.common import (
     NARRATIVE_TITLES,
     cover,
     decided_version,
-    escape_md,
     goal_table,
     narratives,
     organisation_table,
     people,
 )
-from reporting.markdown import render
+from reporting.markdown import labelled
 from reporting.models import VP
 from reporting.selectors import YearStatements, balances_at, year_statements
 from reporting.statements import Balances
@@ -131,7 +133,8 @@ def _planned_insatser(d: _Data, year: int) -> list:
         )
         goals = "; ".join(g.text for g in insats.goals.all() if g.year == year)
         budget = d.insats_budget.get(insats.pk)
-        parts = [f"#### {escape_md(insats.name)} ({insats.get_kind_display().lower()})"]
+        # Plain-text fields: escaped, never Markdown (only the narrative texts are).
+        parts = [format_html("<h4>{} ({})</h4>", insats.name, insats.get_kind_display().lower())]
         for label, value in (
             ("Syfte", insats.purpose),
             ("Mål", goals),
@@ -143,8 +146,8 @@ def _planned_insatser(d: _Data, year: int) -> list:
             (f"Budget {year}", f"{_tkr(budget)} tkr" if budget else ""),
         ):
             if value:
-                parts.append(f"**{label}:** {escape_md(value)}")
-        blocks.append(Text(render("\n\n".join(parts))))
+                parts.append(labelled(label, value))
+        blocks.append(Text(mark_safe("".join(parts))))  # noqa: S308 - parts are escaped
     return blocks
 
 
