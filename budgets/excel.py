@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from budgets.selectors import Comparison, Grid
-from finsam.money import AmountError, format_kronor, parse_amount
+from finsam.money import MAX_AMOUNT, AmountError, format_kronor, parse_amount
 from finsam.xlsx import Formula, Sheet, rows_to_xlsx
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -43,8 +43,6 @@ MAX_UNPACKED = 10 * 1024 * 1024
 MAX_ENTRIES = 200
 MAX_ROWS = 2000
 MAX_COLUMNS = 100
-# Every amount column is DecimalField(max_digits=14, decimal_places=2).
-MAX_AMOUNT = Decimal("999999999999.99")
 # Lines per line in the kronor a Finsam budget holds; a line above this is surely
 # a thousand times too big (the largest state contribution is about 10 million).
 IMPLAUSIBLE_LINE = Decimal(100_000_000)

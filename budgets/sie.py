@@ -25,13 +25,14 @@ from datetime import date
 from decimal import Decimal
 from typing import IO, NamedTuple
 
+from finsam.money import MAX_AMOUNT
+
 SNIFF_BYTES = 64 * 1024
 CHUNK_BYTES = 256 * 1024
 MAX_LINE_BYTES = 1024 * 1024
 MAX_WARNINGS = 50
 UTF8_BOM = b"\xef\xbb\xbf"
 # The largest amount anywhere in the application (14 digits before the decimal comma).
-MAX_AMOUNT = Decimal("999999999999.99")
 
 NOT_SIE = "Filen är inte en SIE-fil"
 ZERO = Decimal(0)
