@@ -239,3 +239,91 @@ def test_closing_a_year_while_twenty_outcome_saves_arrive(association, chart, tr
         from reporting.selectors import year_statements
 
         assert not year_statements(association=association, year=2024).findings
+
+
+def _edits(association) -> dict[str, tuple[object, Callable[[object, int, int], object]]]:
+    """Rows of every kind a person edits in a form, each with its service called as
+    the form calls it: the version read when the form was opened, a new value."""
+    from insatser import goal_services
+    from insatser import services as insats_services
+    from members import services as member_services
+
+    fiscal_year = budget_services.fiscal_year_ensure(association=association, year=2025)
+    goal = goal_services.goal_save(
+        association=association, data={"year": 2025, "area": "individ", "text": "Mål", "unit": ""}
+    )
+    insats = insats_services.insats_save(
+        association=association, data={"name": "Teamet", "code": "T", "kind": "individ"}
+    )
+    balance = budget_services.balance_line_save(
+        fiscal_year=fiscal_year, data={"item": "kassa_och_bank", "label": "Bank", "amount": 1}
+    )
+    person = member_services.person_save(association=association, data={"name": "Anna"})
+    return {
+        "goal": (
+            goal,
+            lambda row, version, i: goal_services.goal_save(
+                association=association,
+                data={"text": f"Mål {i}"},
+                goal=row,
+                expected_version=version,
+            ),
+        ),
+        "insats": (
+            insats,
+            lambda row, version, i: insats_services.insats_save(
+                association=association,
+                data={"name": f"Teamet {i}", "code": "T", "kind": "individ"},
+                insats=row,
+                expected_version=version,
+            ),
+        ),
+        "balance line": (
+            balance,
+            lambda row, version, i: budget_services.balance_line_save(
+                fiscal_year=fiscal_year,
+                data={"amount": Decimal(100 + i)},
+                line=row,
+                expected_version=version,
+            ),
+        ),
+        "year-end figures": (
+            fiscal_year,
+            lambda row, version, i: budget_services.year_end_save(
+                fiscal_year=row, data={"employees": Decimal(i + 1)}, expected_version=version
+            ),
+        ),
+        "person": (
+            person,
+            lambda row, version, i: member_services.person_save(
+                association=association,
+                data={"name": f"Anna {i}"},
+                person=row,
+                expected_version=version,
+            ),
+        ),
+        "association": (
+            association,
+            lambda row, version, i: member_services.association_update(
+                association=row, data={"vision": f"Vision {i}"}, expected_version=version, by=None
+            ),
+        ),
+    }
+
+
+KINDS = ["goal", "insats", "balance line", "year-end figures", "person", "association"]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_twenty_people_saving_one_row_at_once(association, transactional_db, kind):
+    """Everybody read version v; exactly one save wins, every other is told it is stale,
+    and the row holds the winner's value."""
+    row, save = _edits(association)[kind]
+    row.refresh_from_db()
+    version = row.version
+    results = at_once(lambda i: save(type(row).objects.get(pk=row.pk), version, i))
+    accepted = [i for i, r in enumerate(results) if not isinstance(r, Exception)]
+    assert len(accepted) == 1, results
+    assert all(isinstance(r, StaleEdit) for r in results if isinstance(r, Exception)), results
+    row.refresh_from_db()
+    assert row.version == version + 1
