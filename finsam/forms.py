@@ -62,6 +62,27 @@ class AmountField(forms.Field):
 MAX_INTEGER = 2_147_483_647
 
 
+MAX_ID = 2**63 - 1  # the largest id a row can have (BigAutoField)
+
+
+def _bounded_choice(field: forms.ModelChoiceField):
+    """A choice of rows refuses an id no row can have before it reaches the database
+    (SQLite cannot even compare with an integer past 64 bits)."""
+    original = field.clean
+
+    def clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            text = str(item).strip()
+            if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+                raise forms.ValidationError(
+                    "Välj ett av alternativen i listan.", code="invalid_choice"
+                )
+        return original(value)
+
+    return clean
+
+
 class BoundedForm:
     """Mixin for every form of the project, so that whatever arrives gets a message on
     its field rather than a 500 from the database:
@@ -69,7 +90,8 @@ class BoundedForm:
     - each text field refuses control characters (finsam.validators.PlainTextValidator)
       and has a maximum length (200 characters on one line, 20 000 in a text area,
       unless the field sets its own);
-    - each integer field has an upper bound the database holds.
+    - each integer field has an upper bound the database holds;
+    - each choice of rows refuses an id no row can have.
 
     tests/finsam/test_text_fields.py fails for a form of the project without it.
     """
@@ -77,6 +99,9 @@ class BoundedForm:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.clean = _bounded_choice(field)
+                continue
             if isinstance(field, forms.IntegerField) and not isinstance(
                 field, forms.DecimalField | forms.FloatField
             ):

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from finsam.xlsx import Percent, Sheet, rows_to_xlsx
-from reporting.documents import PCT, TEXT, Document
+from reporting.documents import PCT, TEXT, TKR, Document
 from reporting.models import Logo
 
 PRINT_CSS = settings.BASE_DIR / "static" / "css" / "print.css"
@@ -196,16 +196,19 @@ def xlsx_bytes(doc: Document) -> bytes:
         name = (table.sheet or table.caption)[:31]
         for char in "[]:*?/\\":
             name = name.replace(char, "-")
-        name = _kronor_label(name)
+        # A tkr table holds kronor (shown in thousands): the workbook keeps the kronor
+        # and says so. Other tables keep their labels, since their figures are as shown.
+        label = _kronor_label if table.unit == TKR else str
+        name = label(name)
         base, n = name, 2
         while name in used:
             suffix = f" {n}"
             name, n = base[: 31 - len(suffix)] + suffix, n + 1
         used.add(name)
-        header = [_kronor_label(table.caption)]
+        header = [label(table.caption)]
         if table.notes:
             header.append("Not")
-        header.extend(_kronor_label(c) for c in table.columns)
+        header.extend(label(c) for c in table.columns)
         percent_columns = {
             i for i, c in enumerate(table.columns) if table.unit == PCT or _is_percent(c)
         }
@@ -222,7 +225,7 @@ def xlsx_bytes(doc: Document) -> bytes:
                 else Decimal(str(v))
                 for i, v in enumerate(row.values)
             ]
-            cells = [_kronor_label(row.label), *([row.note] if table.notes else []), *values]
+            cells = [label(row.label), *([row.note] if table.notes else []), *values]
             if row.strong:
                 sheet.bold_rows.add(len(sheet.rows))
             sheet.rows.append(cells)

@@ -28,12 +28,12 @@ urlpatterns += [
     ),
     path("dokument/pdf/<int:renderedpdf_id>/", pdf_views.pdf_job, name="pdf_job"),
     path(
-        "dokument/arsredovisning/<int:year>/underlag/",
+        "dokument/arsredovisning/<year:year>/underlag/",
         document_views.report_data,
         name="report_data",
     ),
     path(
-        "dokument/arsredovisning/<int:year>/revisionsberattelse/",
+        "dokument/arsredovisning/<year:year>/revisionsberattelse/",
         document_views.audit_report_pdf,
         name="audit_report_pdf",
     ),
