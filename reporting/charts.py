@@ -10,8 +10,8 @@ written out keep it readable in black and white.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
-from itertools import count
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +24,6 @@ WIDTH = 640
 LABEL_WIDTH = 190
 BAR_HEIGHT = 16
 GAP = 10
-_ids = count(1)
 
 
 def bars(
@@ -42,7 +41,11 @@ def bars(
     values = [Decimal(str(v)) for _, vs in series for v in vs]
     if not labels or not any(values):
         return mark_safe("")
-    chart_id = f"chart-{next(_ids)}"
+    # Named by what it shows, so the same document always makes the same HTML (and
+    # its rendered PDF is found again by content).
+    chart_id = (
+        "chart-" + hashlib.sha256(repr((title, labels, series, unit)).encode()).hexdigest()[:12]
+    )
     top = max([*values, Decimal(ceiling) if ceiling is not None else Decimal(0), Decimal(1)])
     plot = WIDTH - LABEL_WIDTH - 70
     group_height = len(series) * BAR_HEIGHT + GAP

@@ -12,7 +12,6 @@ the database, so any number of application servers and workers share it.
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -29,21 +28,6 @@ from reporting.models import RenderedPdf
 STALE_AFTER = timedelta(minutes=5)
 # Rendered PDFs kept per document, year and variant; older ones are dropped.
 KEEP = 3
-
-
-_CHART_ID = re.compile(r"\bchart-(\d+)")
-
-
-def stable_html(html: str) -> str:
-    """The print HTML with its chart ids numbered from 1 in the order they appear:
-    `reporting.charts` numbers charts across the whole process, so the same document
-    would otherwise never make the same HTML twice."""
-    numbers: dict[str, str] = {}
-
-    def renumber(match: re.Match) -> str:
-        return "chart-" + numbers.setdefault(match[1], str(len(numbers) + 1))
-
-    return _CHART_ID.sub(renumber, html)
 
 
 def cache_key(html: str, variant: str | None, identifier: str) -> str:
@@ -77,7 +61,8 @@ def request_pdf(
     from reporting.tasks import render_pdf
 
     variant = render.VARIANTS[fmt]
-    html = stable_html(render.print_html(doc))
+    # The same document makes the same HTML (chart ids are named by their content).
+    html = render.print_html(doc)
     key = cache_key(html, variant, identifier(doc))
     found = RenderedPdf.objects.filter(association=association, key=key).first()
     now = timezone.now()
