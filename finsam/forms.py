@@ -73,8 +73,8 @@ def _bounded_choice(field: forms.ModelChoiceField):
     def clean(value):
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
-            text = str(item).strip()
-            if text.lstrip("-").isdigit() and abs(int(text)) > MAX_ID:
+            digits = str(item).strip().lstrip("-")
+            if digits.isascii() and digits.isdigit() and int(digits) > MAX_ID:
                 raise forms.ValidationError(
                     "Välj ett av alternativen i listan.", code="invalid_choice"
                 )
