@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -182,27 +183,36 @@ class InsatsMoney:
     outcome: Decimal | None
 
 
-def insats_money(*, association: Association, insats_ids) -> dict[int, dict[int, InsatsMoney]]:
-    """Budget (current version of each year) and outcome per insats and year."""
+def insats_money(
+    *, association: Association, insats_ids, years: Iterable[int] | None = None
+) -> dict[int, dict[int, InsatsMoney]]:
+    """Budget (current version of each year) and outcome per insats and year, of
+    `years` if given, else of every year. Read as plain values (no model objects) and
+    summed as Decimal here, so the cost follows the rows asked for."""
     ids = list(insats_ids)
+    wanted = None if years is None else set(years)
     budget_by: dict[tuple[int, int], Decimal] = {}
-    versions: dict[int, BudgetVersion] = {}
-    for v in BudgetVersion.objects.filter(budget__association=association).select_related(
-        "budget"
-    ):
-        current = versions.get(v.budget.year)
-        rank = (v.is_decided, v.number)
-        if current is None or rank > (current.is_decided, current.number):
-            versions[v.budget.year] = v
-    for a in BudgetAmount.objects.filter(
-        budget_version__in=list(versions.values()), offset=0, line__insats_id__in=ids
-    ).select_related("line", "budget_version__budget"):
-        key = (a.line.insats_id, a.budget_version.budget.year)
-        budget_by[key] = budget_by.get(key, ZERO) + a.amount
+    versions: dict[int, tuple[bool, int, int]] = {}  # year -> (decided, number, pk)
+    chosen = BudgetVersion.objects.filter(budget__association=association)
+    if wanted is not None:
+        chosen = chosen.filter(budget__year__in=wanted)
+    for pk, year, status, number in chosen.values_list("pk", "budget__year", "status", "number"):
+        decided = status == BudgetVersion.DECIDED
+        current = versions.get(year)
+        if current is None or (decided, number) > current[:2]:
+            versions[year] = (decided, number, pk)
+    for insats_id, year, amount in BudgetAmount.objects.filter(
+        budget_version__in=[v[2] for v in versions.values()], offset=0, line__insats_id__in=ids
+    ).values_list("line__insats_id", "budget_version__budget__year", "amount"):
+        key = (insats_id, year)
+        budget_by[key] = budget_by.get(key, ZERO) + amount
     outcome_by: dict[tuple[int, int], Decimal] = {}
-    for actual in Actual.objects.filter(line__insats_id__in=ids).select_related("line"):
-        key = (actual.line.insats_id, actual.year)
-        outcome_by[key] = outcome_by.get(key, ZERO) + actual.amount
+    actuals = Actual.objects.filter(line__insats_id__in=ids)
+    if wanted is not None:
+        actuals = actuals.filter(year__in=wanted)
+    for insats_id, year, amount in actuals.values_list("line__insats_id", "year", "amount"):
+        key = (insats_id, year)
+        outcome_by[key] = outcome_by.get(key, ZERO) + amount
     result: dict[int, dict[int, InsatsMoney]] = {}
     for insats_id, year in set(budget_by) | set(outcome_by):
         result.setdefault(insats_id, {})[year] = InsatsMoney(
@@ -315,24 +325,29 @@ def comparison(*, budget: Budget, version: BudgetVersion | None = None) -> Compa
         versions[year] = version
     decided_years = {y for y, v in versions.items() if v.is_decided}
     amounts: dict[tuple[int, int, int], Decimal] = {}
-    for a in BudgetAmount.objects.filter(
+    # Plain values rather than model objects: these reads grow with lines × years.
+    for line_id, budget_year, offset, amount in BudgetAmount.objects.filter(
         budget_version__in=list(versions.values())
-    ).select_related("budget_version__budget"):
-        amounts[(a.line_id, a.budget_version.budget.year, a.offset)] = a.amount
+    ).values_list("line_id", "budget_version__budget__year", "offset", "amount"):
+        amounts[(line_id, budget_year, offset)] = amount
     contributions = contribution_amounts(
         association=association, years=[year - 1, year, year + 1, year + 2]
     )
     forecasts: dict[int, Decimal] = {}
-    for f in Forecast.objects.filter(line__association=association, year=year - 1).order_by(
-        "made_on", "id"
+    for line_id, amount in (
+        Forecast.objects.filter(line__association=association, year=year - 1)
+        .order_by("made_on", "id")
+        .values_list("line_id", "amount")
     ):
-        forecasts[f.line_id] = f.amount  # the latest wins
+        forecasts[line_id] = amount  # the latest wins
     outcome: dict[tuple[int, int], Decimal] = {}
     months = set()
-    for a in Actual.objects.filter(line__association=association, year__in=[year - 2, year]):
-        outcome[(a.line_id, a.year)] = outcome.get((a.line_id, a.year), ZERO) + a.amount
-        if a.year == year:
-            months.add(a.month)
+    for line_id, actual_year, month, amount in Actual.objects.filter(
+        line__association=association, year__in=[year - 2, year]
+    ).values_list("line_id", "year", "month", "amount"):
+        outcome[(line_id, actual_year)] = outcome.get((line_id, actual_year), ZERO) + amount
+        if actual_year == year:
+            months.add(month)
     groups = {
         key: ComparisonGroup(key, label, key in BudgetLine.INCOME_GROUPS)
         for key, label in BudgetLine.GROUPS

@@ -104,33 +104,23 @@ def round_kronor(value: Decimal) -> Decimal:
     return value.quantize(ONE_KRONA, rounding=ROUND_HALF_UP)
 
 
+_STEPS = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def round_to(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
-def _group(digits: str) -> str:
-    parts = []
-    while len(digits) > 3:
-        parts.insert(0, digits[-3:])
-        digits = digits[:-3]
-    parts.insert(0, digits)
-    return NBSP.join(parts)
+    step = _STEPS.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(step, rounding=ROUND_HALF_UP)
 
 
 def format_number(value: Decimal | int | float | None, places: int = 0) -> str:
     """'13 310 000', '81,8', '-712,0' with non-breaking spaces and a minus sign."""
     if value is None or value == "":
         return ""
-    number = round_to(Decimal(str(value)), places)
-    if number == 0:
-        number = abs(number)
-    sign = MINUS if number < 0 else ""
-    text = f"{abs(number):.{places}f}"
-    whole, _, fraction = text.partition(".")
-    result = sign + _group(whole)
-    if places:
-        result += "," + fraction
-    return result
+    number = round_to(value if isinstance(value, Decimal) else Decimal(str(value)), places)
+    sign = MINUS if number < 0 else ""  # a rounded −0 prints as 0
+    # Python's own thousands grouping, then the Swedish separators.
+    text = f"{abs(number):,.{places}f}"
+    return sign + text.replace(",", NBSP).replace(".", ",")
 
 
 def format_input(value: Decimal | int | None) -> str:

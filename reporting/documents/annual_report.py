@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
 
 from budgets.models import Actual, BalanceLine, BudgetLine
 from insatser.models import Activity, EndReason, Insats, ParticipantBreakdown, ParticipantStats
@@ -97,7 +97,11 @@ def _load(association: Association, year: int) -> _Data:
         stats=list(
             ParticipantStats.objects.filter(insats__association=association, year=year)
             .select_related("insats")
-            .prefetch_related("end_reasons", "breakdowns")
+            # Lists, not managers: a manager per row and relation costs a queryset each.
+            .prefetch_related(
+                Prefetch("end_reasons", to_attr="end_reason_list"),
+                Prefetch("breakdowns", to_attr="breakdown_list"),
+            )
             .order_by("insats__pk")  # the order the association entered them, as the seed
         ),
         structural=structural,
@@ -327,7 +331,7 @@ WORK_OR_STUDIES = ("arbete", "studier")
 def _participant_blocks(year: int, stats: list[ParticipantStats]) -> list:
     rows = []
     for st in stats:
-        reasons = list(st.end_reasons.all())
+        reasons = list(st.end_reason_list)
         to_work = sum(r.women + r.men for r in reasons if r.reason in WORK_OR_STUDIES)
         trial = sum(r.women + r.men for r in reasons if r.reason == "provtid")
         ended = st.women_ended + st.men_ended
@@ -390,7 +394,7 @@ def _reason_tables(year: int, stats: list[ParticipantStats]) -> list:
     reasons = dict(EndReason.REASONS)
     blocks = []
     for st in stats:
-        found = [r for r in st.end_reasons.all() if r.women or r.men]
+        found = [r for r in st.end_reason_list if r.women or r.men]
         if not found:
             continue
         ended = st.women_ended + st.men_ended
@@ -428,7 +432,7 @@ def _breakdown_tables(year: int, stats: list[ParticipantStats]) -> list:
     dims = dict(ParticipantBreakdown.DIMENSIONS)
     for st in stats:
         by_dim: dict[str, dict[str, ParticipantBreakdown]] = {}
-        for b in st.breakdowns.all():
+        for b in st.breakdown_list:
             by_dim.setdefault(b.dimension, {})[b.category] = b
         before = by_dim.get(ParticipantBreakdown.SUPPORT_BEFORE, {})
         after = by_dim.get(ParticipantBreakdown.SUPPORT_AFTER, {})

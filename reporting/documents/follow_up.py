@@ -76,7 +76,9 @@ def _per_line(association: Association, budget: Budget, year: int, month: int) -
 
 def _per_insats(association: Association, year: int) -> list:
     insatser = list(Insats.objects.filter(association=association).order_by("pk"))
-    money = insats_money(association=association, insats_ids=[i.pk for i in insatser])
+    money = insats_money(
+        association=association, insats_ids=[i.pk for i in insatser], years=[year]
+    )
     rows = [
         Row(
             i.name,

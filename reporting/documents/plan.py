@@ -10,12 +10,13 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from budgets.models import Budget, BudgetVersion
 from budgets.selectors import Comparison, comparison, insats_money
-from insatser.models import Insats
+from insatser.models import Goal, Insats
 from members.models import Association
 from reporting.documents.blocks import MIXED, TKR, TKR1, Document, Row, Section, Table, Text
 from reporting.documents.common import (
@@ -56,10 +57,17 @@ def _load(association: Association, year: int, version: BudgetVersion | None) ->
         .exclude(end__lt=start)
         .exclude(start__gt=end)
         .exclude(start__isnull=True, end__isnull=True, status=Insats.AVSLUTAD)
-        .prefetch_related("staffing", "members", "goals")
+        # Lists, not managers: a manager per insats and relation costs a queryset each.
+        .prefetch_related(
+            Prefetch("staffing", to_attr="staffing_list"),
+            Prefetch("members", to_attr="member_list"),
+            Prefetch("goals", queryset=Goal.objects.filter(year=year), to_attr="year_goals"),
+        )
         .order_by("kind", "pk")
     )
-    money = insats_money(association=association, insats_ids=[i.pk for i in insatser])
+    money = insats_money(
+        association=association, insats_ids=[i.pk for i in insatser], years=[year]
+    )
     return _Data(
         budget=budget,
         version=version,
@@ -129,9 +137,9 @@ def _planned_insatser(d: _Data, year: int) -> list:
     for insats in d.insatser:
         staffing = ", ".join(
             f"{s.count} {s.role.lower()} ({s.percent.normalize():f} %)".replace(".", ",")
-            for s in insats.staffing.all()
+            for s in insats.staffing_list
         )
-        goals = "; ".join(g.text for g in insats.goals.all() if g.year == year)
+        goals = "; ".join(g.text for g in insats.year_goals)
         budget = d.insats_budget.get(insats.pk)
         # Plain-text fields: escaped, never Markdown (only the narrative texts are).
         parts = [format_html("<h4>{} ({})</h4>", insats.name, insats.get_kind_display().lower())]
@@ -139,7 +147,7 @@ def _planned_insatser(d: _Data, year: int) -> list:
             ("Syfte", insats.purpose),
             ("Mål", goals),
             ("Målgrupp", insats.target_group),
-            ("Utförare", ", ".join(m.name for m in insats.members.all())),
+            ("Utförare", ", ".join(m.name for m in insats.member_list)),
             ("Bemanning", staffing),
             ("Styrgrupp", insats.steering_group),
             ("Årsplatser", str(insats.capacity) if insats.capacity else ""),
