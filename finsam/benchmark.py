@@ -206,6 +206,10 @@ def pages(association: Association) -> list[Page]:
 
 
 def query_count(client: Client, url: str) -> int:
+    """The queries of one request that builds everything: no document page kept."""
+    from reporting import document_cache
+
+    document_cache.clear()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, secure=True)
     if response.status_code != 200:
@@ -239,11 +243,15 @@ class Timing:
 
 
 def time_pages(
-    client: Client, anonymous: Client, page_list: list[Page], rounds: int
+    client: Client, anonymous: Client, page_list: list[Page], rounds: int, *, cold: bool = False
 ) -> tuple[float, list[Timing]]:
     """Each page right after the log-in page, `rounds` times; the ratio is the median
     of the pairs' ratios, so a machine that gets busier during the run (other work on
-    the same cores) moves both halves of a pair alike."""
+    the same cores) moves both halves of a pair alike. `cold`: the document pages
+    kept by reporting/document_cache.py are forgotten before each request (untimed),
+    so every document is built and written anew, as after each change."""
+    from reporting import document_cache
+
     login: list[float] = []
     times: dict[str, list[float]] = {p.url: [] for p in page_list}
     ratios: dict[str, list[float]] = {p.url: [] for p in page_list}
@@ -252,6 +260,8 @@ def time_pages(
     anonymous.get(LOGIN, secure=True)
     for _ in range(rounds):
         for page in page_list:
+            if cold:
+                document_cache.clear()
             base = _seconds(lambda: anonymous.get(LOGIN, secure=True))
             spent = _seconds(lambda page=page: client.get(page.url, secure=True))
             login.append(base)

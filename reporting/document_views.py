@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
@@ -13,7 +14,7 @@ from finsam.forms import BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
 from finsam.validators import whole_number
-from reporting import decisions, documents, pdf_jobs, pdf_views, services
+from reporting import decisions, document_cache, documents, pdf_jobs, pdf_views, services
 from reporting import render as rendering
 from reporting.models import AR, VP, DecidedDocument, NarrativeSection, ReportSettings
 
@@ -84,12 +85,27 @@ def _build(request: HttpRequest, kind: str, year: int) -> documents.Document:
     return documents.follow_up(association, year, month)
 
 
-def _document(request: HttpRequest, kind: str, year: int):
+def _document(request: HttpRequest, kind: str, year: int, stored=None):
     """(document, its decision record or None)."""
-    stored = _decided(request, kind, year)
+    stored = stored or _decided(request, kind, year)
     if stored is not None and stored.snapshot is not None:
         return decisions.frozen_document(stored), stored
     return _build(request, kind, year), stored
+
+
+def _asked(request: HttpRequest) -> tuple[int | None, int | None]:
+    """What the address asks for beyond kind and year: a draft version, a month."""
+    return whole_number(request.GET.get("version", "")), whole_number(request.GET.get("manad", ""))
+
+
+def _page_body(request: HttpRequest, kind: str, year: int, stored) -> tuple:
+    """The document and its markup as the page shows it (kept by document_cache)."""
+    doc, _ = _document(request, kind, year, stored)
+    body = render_to_string(
+        "reporting/document_body.html",
+        {"doc": doc, "logo_uri": rendering.document_logo(doc)},
+    )
+    return doc, body
 
 
 @association_view(READ)
@@ -140,7 +156,12 @@ def _newer_draft(request: HttpRequest, kind: str, year: int, doc) -> BudgetVersi
 def _document_page(kind: str):
     @association_view(READ)
     def view(request: HttpRequest, year: int) -> HttpResponse:
-        doc, stored = _document(request, kind, year)
+        stored = _decided(request, kind, year)
+        doc, body = document_cache.page(
+            request.association,
+            (kind, year, stored.pk if stored else None, *_asked(request)),
+            lambda: _page_body(request, kind, year, stored),
+        )
         query = f"?version={request.GET['version']}" if "version" in request.GET else ""
         draft = _newer_draft(request, kind, year, doc)
         return render(
@@ -167,7 +188,7 @@ def _document_page(kind: str):
                 "data_url": _url("report_data", request, year=year)
                 if kind == "arsredovisning" and can_edit(request.role)
                 else None,
-                "logo_uri": rendering.document_logo(doc),
+                "body": body,
                 "nav_section": "documents",
                 "breadcrumbs": [("Dokument", _url("documents", request)), (doc.title, None)],
             },

@@ -93,3 +93,14 @@ def superuser(db):
 def kansli_client(client, kansli_user):
     client.force_login(kansli_user)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_documents():
+    """Each test starts with no document pages kept (reporting/document_cache.py):
+    a rolled-back test leaves ids that the next may use again."""
+    from reporting import document_cache
+
+    document_cache.clear()
+    yield
+    document_cache.clear()
