@@ -9,8 +9,10 @@ asks before it writes.
 from __future__ import annotations
 
 import copy
+import re
 import statistics
 import time
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,3 +308,18 @@ def sie_file(path: Path, transactions: int) -> int:
                 out.write(b"\n".join(line for line in block[1:] if line.strip()) + b"\n")
             made += per_round
     return made
+
+
+def pysie_file(source: Path, path: Path) -> None:
+    """The same file as pysie-accounting reads it: ASCII (it opens files as UTF-8,
+    the demo's are CP437) and with the series and number of each #VER quoted and a
+    registration date, the one shape its expressions match. Our parser reads both."""
+    text = source.read_bytes().decode("cp437")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    shaped = re.sub(
+        r'^#VER (\S+) (\S+) (\d{8}) (".*?")\s*$',
+        r'#VER "\1" "\2" \3 \4 \3',
+        ascii_text,
+        flags=re.MULTILINE,
+    )
+    path.write_text(shaped, encoding="ascii")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Sum
 
 from budgets.models import Actual, BalanceLine, BudgetLine
 from insatser.models import Activity, EndReason, Insats, ParticipantBreakdown, ParticipantStats
@@ -77,6 +78,29 @@ class _Data:
     insats_order: list[str]
 
 
+def _participant_stats(association: Association, year: int) -> list[ParticipantStats]:
+    """The year's participant figures per insats, in the order the association entered
+    the insatser (as the seed), each with `end_reason_list` and `breakdown_list`: rows
+    of counts read as plain values, since an annual report at scale has thousands."""
+    stats = list(
+        ParticipantStats.objects.filter(insats__association=association, year=year)
+        .select_related("insats")
+        .order_by("insats__pk")
+    )
+    reasons: dict[int, list] = {st.pk: [] for st in stats}
+    breakdowns: dict[int, list] = {st.pk: [] for st in stats}
+    same = {"stats__insats__association": association, "stats__year": year}
+    for row in EndReason.objects.filter(**same).values("stats_id", "reason", "women", "men"):
+        reasons[row["stats_id"]].append(SimpleNamespace(**row))
+    for row in ParticipantBreakdown.objects.filter(**same).values(
+        "stats_id", "dimension", "category", "women", "men"
+    ):
+        breakdowns[row["stats_id"]].append(SimpleNamespace(**row))
+    for st in stats:
+        st.end_reason_list, st.breakdown_list = reasons[st.pk], breakdowns[st.pk]
+    return stats
+
+
 def _load(association: Association, year: int) -> _Data:
     s = year_statements(association=association, year=year)
     report = operating_report(association=association, year=year) if s.figures else None
@@ -94,16 +118,7 @@ def _load(association: Association, year: int) -> _Data:
         report=report,
         people=people(association, year),
         texts=narratives(association, AR, year),
-        stats=list(
-            ParticipantStats.objects.filter(insats__association=association, year=year)
-            .select_related("insats")
-            # Lists, not managers: a manager per row and relation costs a queryset each.
-            .prefetch_related(
-                Prefetch("end_reasons", to_attr="end_reason_list"),
-                Prefetch("breakdowns", to_attr="breakdown_list"),
-            )
-            .order_by("insats__pk")  # the order the association entered them, as the seed
-        ),
+        stats=_participant_stats(association, year),
         structural=structural,
         activities=list(
             Activity.objects.filter(insats__association=association, date__year=year)

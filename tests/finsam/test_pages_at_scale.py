@@ -64,6 +64,29 @@ def test_the_benchmark_sie_file_parses_with_the_transactions_asked_for(tmp_path)
     assert parsed.orgnr == "222000-2824"
 
 
+def test_the_file_for_pysie_accounting_holds_the_same_verifications(tmp_path):
+    """The comparison with pysie-accounting reads a reshaped copy: ASCII, #VER with
+    quoted series and number. Our parser finds the same figures in both."""
+    path, shaped = tmp_path / "stor.se", tmp_path / "pysie.se"
+    bench.sie_file(path, 500)
+    bench.pysie_file(path, shaped)
+
+    def figures(file):
+        seen = []
+        with file.open("rb") as stream:
+            sie.parse(
+                stream,
+                lambda v: seen.append(
+                    (v.series, v.number, v.date, sum(t.amount for t in v.transactions))
+                ),
+            )
+        return seen
+
+    assert figures(shaped) == figures(path) != []
+    text = shaped.read_text(encoding="ascii")
+    assert '#VER "A" "1" 20200125 "Fakturor" 20200125' in text
+
+
 def test_the_driftredovisning_grows_with_the_copies(demo_client, django_assert_max_num_queries):
     from reporting.selectors import operating_report
 

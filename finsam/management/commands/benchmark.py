@@ -192,8 +192,45 @@ class Command(BaseCommand):
                     for line in stream:
                         line.decode("cp437").split()
                 split.append(time.perf_counter() - start)
-        p, s = statistics.median(parsed), statistics.median(split)
+            p, s = statistics.median(parsed), statistics.median(split)
+            self.stdout.write(
+                f"SIE-läsning av {made} transaktioner ({path.name}): {p:.2f} s; "
+                f"radvis split av samma fil: {s:.2f} s; kvot {p / s:.1f}"
+            )
+            self._pysie(path, Path(folder) / "pysie.se", repeat)
+
+    def _pysie(self, source: Path, path: Path, repeat: int) -> None:
+        """Our parser against pysie-accounting (PyPI) on a file both read, when it is
+        installed (`pip install pysie-accounting pandas`; not a dependency)."""
+        from budgets import sie
+
+        try:
+            import pandas
+            from pysie_accounting.pysie import PySIE
+        except ImportError:
+            self.stdout.write(
+                "pysie-accounting är inte installerat (pip install pysie-accounting pandas): "
+                "ingen jämförelse."
+            )
+            return
+        bench.pysie_file(source, path)
+        ours, theirs, verifications = [], [], 0
+        for _ in range(repeat):
+            start = time.perf_counter()
+            with path.open("rb") as stream:
+                sie.parse(stream, lambda verification: None)
+            ours.append(time.perf_counter() - start)
+            reader = PySIE()
+            # Its tax-form translation table, which `open` merges with; none is needed here.
+            reader.dftrans = pandas.DataFrame({"SRU": [], "Ink2": []}).astype(
+                {"SRU": int, "Ink2": str}
+            )
+            start = time.perf_counter()
+            reader.open(str(path))
+            theirs.append(time.perf_counter() - start)
+            verifications = len(reader.verifikat)
+        o, t = statistics.median(ours), statistics.median(theirs)
         self.stdout.write(
-            f"SIE-läsning av {made} transaktioner ({path.name}): {p:.2f} s; "
-            f"radvis split av samma fil: {s:.2f} s; kvot {p / s:.1f}"
+            f"Samma fil i pysie-accountings form ({verifications} verifikationer lästa av den): "
+            f"budgets.sie {o:.2f} s, pysie-accounting {t:.2f} s; vår tid {o / t:.2f} av dess"
         )
