@@ -116,6 +116,8 @@ def format_number(value: Decimal | int | float | None, places: int = 0) -> str:
     """'13 310 000', '81,8', '-712,0' with non-breaking spaces and a minus sign."""
     if value is None or value == "":
         return ""
+    if type(value) is int and not places:  # counts: nothing to round
+        return (MINUS if value < 0 else "") + f"{abs(value):,}".replace(",", NBSP)
     number = round_to(value if isinstance(value, Decimal) else Decimal(str(value)), places)
     sign = MINUS if number < 0 else ""  # a rounded −0 prints as 0
     # Python's own thousands grouping, then the Swedish separators.

@@ -26,9 +26,9 @@ def format_cell(value, unit: str) -> str:
         return money.format_tkr(value, 1)
     if unit == "procent":
         return money.format_number(value, 1)
-    value = Decimal(str(value))
     if unit == "antal":
         return money.format_number(value, 0)
+    value = Decimal(str(value))
     # Kronor, and the kronor of mixed tables: whole kronor, the one rule of every view.
     return money.format_kronor(value)
 
