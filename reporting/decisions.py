@@ -119,12 +119,15 @@ def freeze_decision(
     return record
 
 
-def current_decided(association: Association, document: str, year: int) -> DecidedDocument | None:
+def current_decided(
+    association: Association, document: str, year: int, *, snapshot: bool = True
+) -> DecidedDocument | None:
     """The decision in force for a document and year (the latest decided budget
-    version; the closing of the year), without its PDF bytes."""
+    version; the closing of the year), without its PDF bytes, and without its
+    snapshot unless asked for (read when first used)."""
     found = DecidedDocument.objects.filter(
         association=association, document=document, year=year, superseded=False
-    ).defer("pdf")
+    ).defer("pdf", *([] if snapshot else ["snapshot"]))
     if document == VP:
         found = found.filter(budget_version__status=BudgetVersion.DECIDED).order_by(
             "-budget_version__number", "-created_at"

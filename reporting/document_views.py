@@ -57,8 +57,12 @@ def _draft_version(request: HttpRequest, year: int) -> BudgetVersion | None:
     )
 
 
-def _decided(request: HttpRequest, kind: str, year: int) -> DecidedDocument | None:
-    """The decision in force for a plan or annual report, unless a draft is asked for."""
+def _decided(
+    request: HttpRequest, kind: str, year: int, *, snapshot: bool = True
+) -> DecidedDocument | None:
+    """The decision in force for a plan or annual report, unless a draft is asked for;
+    `snapshot=False` leaves the snapshot to be read when it is used (a kept page
+    does not use it)."""
     document = KINDS[kind][1]
     if document is None:
         return None
@@ -67,8 +71,9 @@ def _decided(request: HttpRequest, kind: str, year: int) -> DecidedDocument | No
         if draft is not None and not draft.is_decided:
             return None
         if draft is not None:
-            return DecidedDocument.objects.filter(budget_version=draft).defer("pdf").first()
-    return decisions.current_decided(request.association, document, year)
+            found = DecidedDocument.objects.filter(budget_version=draft).defer("pdf")
+            return (found if snapshot else found.defer("snapshot")).first()
+    return decisions.current_decided(request.association, document, year, snapshot=snapshot)
 
 
 def _build(request: HttpRequest, kind: str, year: int) -> documents.Document:
@@ -156,7 +161,7 @@ def _newer_draft(request: HttpRequest, kind: str, year: int, doc) -> BudgetVersi
 def _document_page(kind: str):
     @association_view(READ)
     def view(request: HttpRequest, year: int) -> HttpResponse:
-        stored = _decided(request, kind, year)
+        stored = _decided(request, kind, year, snapshot=False)
         doc, body = document_cache.page(
             request.association,
             (kind, year, stored.pk if stored else None, *_asked(request)),
