@@ -4,6 +4,7 @@ between associations."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,11 +15,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from budgets import services as budget_services
-from budgets.models import BudgetLine, FiscalYear
+from budgets.models import BudgetLine, BudgetVersion, FiscalYear
 from members.models import Association, UserRole
 from reporting import document_cache, documents, render
 from reporting import services as reporting_services
 from reporting.models import VP
+from tests.decisions import decide
 
 
 @pytest.fixture
@@ -130,3 +132,18 @@ def test_the_oldest_kept_page_makes_room(demo):
     assert calls.count(1) == 1  # still kept
     document_cache.page(vastmanland, ("prov", 0), build(0))
     assert calls.count(0) == 2  # the oldest had made room, so it was built again
+
+
+def test_a_decision_shows_on_the_next_request(demo, django_user_model):
+    vastmanland = Association.objects.get(slug="vastmanland")
+    client = _reader(django_user_model, vastmanland)
+    url = "/vastmanland/dokument/verksamhetsplan/2024/"
+    before, _ = _get(client, url)
+    assert "Utkast – inte beslutat." in before
+    version = BudgetVersion.objects.filter(
+        budget__association=vastmanland, budget__year=2024
+    ).latest("number")
+    decide(version, datetime.date(2023, 12, 14), paragraph="§ 40")
+    after, _ = _get(client, url)
+    assert "Beslutad av styrelsen 2023-12-14, § 40." in after
+    assert "Utkast – inte beslutat." not in after
