@@ -100,13 +100,21 @@ SEEDS = {
         "headings": [
             "har ordet",
             "1 Förvaltningsberättelse",
+            "Verksamhetsidé och vision",
+            "Vision:",
             "1.1 Översikt över verksamhetens utveckling",
             "1.2 Viktiga förhållanden",
             "1.3 Händelser av väsentlig betydelse",
             "1.4 Styrning och uppföljning",
             "1.5 God ekonomisk hushållning",
             "Kostnadsfördelning 2020, andel av verksamhetens intäkter",
+            # "Uppföljning av verksamheten": the plan's goals, ticked off one by one
+            "Måluppfyllelse 2020",
+            "Målgrupper och behov",
+            "Målgrupperna är",
+            "samma behov",
             "Uppföljning av individinsatser",
+            "Strukturpåverkande insatser",
             "Balanskravsresultat",
             "2 Resultaträkning",
             "3 Balansräkning",
@@ -131,6 +139,40 @@ SEEDS = {
             ("Administration", "1 437 147 11"),
             ("Individinsatser", "9 661 477 73"),
             ("Strukturella insatser", "2 024 050 15"),
+            # goal follow-up: target, outcome and assessment as the seed reports them
+            (
+                "Det egna kapitalet är högst 20 % av de budgeterade medlemsbidragen.",
+                "Finansiella mål 20 % 61,9 % Ej uppnått",
+            ),
+            (
+                "Samordningsteam Västerås arbetar efter den särskilda inriktning som "
+                "verksamhetsplanen ger teamet för 2020.",
+                "Individinsatser Delvis uppnått",
+            ),
+            ("Av de 44 som räknas gick", "18 % till arbete eller studier och 36 %"),
+            (
+                "Målinriktning 1: en kultur av samverkan och ett helhetstänkande kring individen",
+                "Övrig samverkan Uppnått",
+            ),
+            (
+                "Målinriktning 2: en struktur för samordning och utveckling byggs upp.",
+                "Struktur och organisation Uppnått",
+            ),
+            (
+                "Målinriktning 3: myndigheterna får stöd i nya arbetssätt och metoder i "
+                "samverkan, i en gemensam resultatredovisning och i att främja samverkan.",
+                "Metoder och arbetssätt Uppnått",
+            ),
+            (
+                "Lokala utbildningar i lösningsfokuserat arbetssätt (LF) ges för parternas",
+                "Metoder och arbetssätt Uppnått",
+            ),
+            (
+                "De strukturpåverkande insatserna når 333 deltagare inom en budget på 2 100 000 kr.",
+                "333 deltagare 330 deltagare Uppnått",
+            ),
+            ("15 insatser kostade", "1 972 971 kr"),
+            ("Eget kapital 8 241 303 kr mot medlemsbidrag", "13 310 000 kr"),
             # participants of Samordningsteam Västerås
             ("Samordningsteam Västerås", "48 37 85 47 49 36 8 18,2"),
             ("Verksamhetens intäkter", "13 310 000 13 392 000"),
@@ -148,6 +190,8 @@ SEEDS = {
         "differs": {
             "Soliditet 70 % and 74 %": "printed whole; 70,3 % and 74,2 % here",
             "Budgeterat eget kapital 4 906 tkr": "8 053 977 - 3 148 000 = 4 905 977 kr",
+            "Strukturinsatser 330 deltagare": "the goal follow-up counts 330 (SUS); the "
+            "activities the seed lists add up to 352, which the activity table prints",
         },
     },
     # vp-2022-vasteras.txt
