@@ -180,6 +180,8 @@ def _budget_blocks(d: _Data, year: int) -> list:
     ]
     rows = []
     for group in comp.groups:
+        if all(v is None for r in group.rows for v in r.values):
+            continue  # no figure in any column: a heading over nothing tells nothing
         rows.append(Row(group.label.upper(), [""] * 6, heading=True))
         rows.extend(Row(r.line.name, list(r.values)) for r in group.rows)
         rows.append(Row(f"Summa {group.label.lower()}", group.totals(), True))

@@ -257,6 +257,23 @@ def test_plan_budget_tables_follow_the_seed(demo):
     assert "−447" in text and "299 000" in text
 
 
+def test_a_budget_group_without_figures_prints_no_heading(demo):
+    """Västmanland 2024 budgets no other income and no financial items: the
+    resultatbudget has no group heading standing over nothing."""
+    vm = Association.objects.get(slug="vastmanland")
+    table = next(t for t in documents.plan(vm, 2024).tables if t.sheet == "Resultatbudget")
+    headings = [r.label for r in table.rows if r.heading]
+    assert headings == [
+        "MEDLEMSBIDRAG",
+        "VERKSAMHETENS KOSTNADER",
+        "KOSTNADER INSATSER",
+        "OFÖRDELADE MEDEL",
+    ]
+    for row, following in zip(table.rows, table.rows[1:], strict=False):
+        if row.heading:
+            assert not following.heading and not following.strong, row.label
+
+
 def test_pdf_ua_is_tagged_with_its_language(reader):
     response = reader.get("/vasteras/dokument/verksamhetsplan/2022/pdf-ua/")
     pdf = PdfReader(io.BytesIO(response.content))
