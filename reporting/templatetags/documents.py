@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 
 from finsam import money
 
@@ -84,8 +85,10 @@ def document_table(block) -> SafeString:
     notes = bool(block.notes)
     caption = esc(block.caption)
     keep = " keep" if len(block.rows) <= KEEP_TOGETHER_ROWS else ""
+    # The sheet names the kind of table, for the print styles (sheet-mal, ...).
+    kind = f" sheet-{slugify(block.sheet)}" if block.sheet else ""
     parts = [
-        f'<div class="table-wrap doc-table{keep}" tabindex="0" role="region" '
+        f'<div class="table-wrap doc-table{kind}{keep}" tabindex="0" role="region" '
         f'aria-label="{caption}">\n<table>\n  <caption>{caption}</caption>\n'
         f'  <thead><tr><th scope="col">{esc(block.label_heading) or "&nbsp;"}</th>',
         '<th scope="col" class="note">Not</th>' if notes else "",

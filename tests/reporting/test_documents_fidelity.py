@@ -1,7 +1,8 @@
 """Fidelity to the source documents: each demo document has the seed's chapters in
 the seed's order and prints every figure of the seed whose arithmetic holds next to
 its label (tests/reporting/fidelity_seeds.py lists them, and the ones that differ
-with the reason). Charts need data; no column of dashes is printed."""
+with the reason). Charts need data; no column of dashes is printed; no page of the
+PDF holds only a stray row or heading."""
 
 from __future__ import annotations
 
@@ -95,3 +96,30 @@ def test_no_column_of_dashes_and_no_chart_without_data(rendered, key):
         for block in section.blocks:
             if isinstance(block, documents.Chart):
                 assert block.svg, f"{key}: empty chart in {section.title}"
+
+
+# The running header and footer alone are about 90 characters; a page below this holds
+# a few lines at most: a table's last rows or a heading that should have stayed with
+# the rest.
+MIN_PAGE_TEXT = 400
+
+
+@pytest.mark.parametrize("key", sorted(SEEDS))
+def test_no_page_after_the_cover_holds_only_a_few_lines(rendered, key):
+    pages = rendered[key]["pages"]
+    short = {
+        number: _normalise(text)[:80]
+        for number, text in enumerate(pages[1:], start=2)
+        if len(_normalise(text)) < MIN_PAGE_TEXT
+    }
+    assert not short, f"{key}: near-empty pages {short}"
+
+
+def test_the_risk_analysis_stays_on_one_page_with_its_heading(rendered):
+    """Västerås 2022 (seed 001): the risk table used to leave its last two rows alone
+    on the last page."""
+    pages = [_normalise(p) for p in rendered["001"]["pages"]]
+    heading = [i for i, p in enumerate(pages) if "Bilaga 2 Risk- och konsekvensanalys" in p]
+    first_risk = [i for i, p in enumerate(pages) if "Nya covidrestriktioner" in p]
+    last_risk = [i for i, p in enumerate(pages) if "Ettåriga budgetprocesser" in p]
+    assert heading[-1:] == first_risk == last_risk
