@@ -371,14 +371,17 @@ def cost_distribution_blocks(
         columns.append(f"Andel budget {s.year} (%)")
     if before is not None and before.percent:
         columns.append(f"Andel utfall {s.year - 1} (%)")
-    rows = []
+    rows, shown = [], []
     for key, label in COST_CATEGORIES:
         values = [s.costs.costs.get(key), now_share.get(key)]
         if budget is not None and budget.percent:
             values.append(budget.percent.get(key))
         if before is not None and before.percent:
             values.append(before.percent.get(key))
+        if not any(values):  # a category the association has no costs in, any year
+            continue
         rows.append(Row(label, values))
+        shown.append((key, label))
     table = Table(
         f"Kostnadsfördelning {s.year}, andel av {base_text}",
         columns,
@@ -387,13 +390,13 @@ def cost_distribution_blocks(
         sheet="Kostnadsfördelning",
         first_column="Kostnadsslag",
     ).without_empty_columns()
-    series = [(f"Utfall {s.year}", [now_share.get(k, 0) for k, _ in COST_CATEGORIES])]
+    series = [(f"Utfall {s.year}", [now_share.get(k, 0) for k, _ in shown])]
     if budget is not None and budget.percent:
-        series.append(("Budget", [budget.percent.get(k, 0) for k, _ in COST_CATEGORIES]))
+        series.append(("Budget", [budget.percent.get(k, 0) for k, _ in shown]))
     chart = charts.bars(
         title=f"Kostnadsfördelning {s.year}: andel av {base_text}",
         unit="%",
-        labels=[label for _, label in COST_CATEGORIES],
+        labels=[label for _, label in shown],
         series=series,
     )
     return [Chart(chart), table]

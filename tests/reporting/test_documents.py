@@ -305,3 +305,27 @@ def test_logo_upload_refuses_a_non_image_and_shows_a_png(demo, kansli_user, clie
     assert ok.status_code == 302
     page = client.get("/vastmanland/dokument/verksamhetsplan/2024/").content.decode()
     assert 'src="data:image/png;base64,' in page
+
+
+def test_a_cost_category_without_costs_is_left_out_of_table_and_chart(demo):
+    """Västerås has no processtöd (its seed's cost distribution has three categories);
+    Västmanland has (10 % in 2024)."""
+
+    def distribution(doc):
+        """The cost distribution's table and the chart printed just before it."""
+        blocks = [b for s in doc.sections for b in s.blocks]
+        at = next(
+            i
+            for i, b in enumerate(blocks)
+            if isinstance(b, documents.Table) and b.sheet == "Kostnadsfördelning"
+        )
+        assert isinstance(blocks[at - 1], documents.Chart)
+        return [r.label for r in blocks[at].rows], str(blocks[at - 1].svg)
+
+    vasteras = Association.objects.get(slug="vasteras")
+    labels, svg = distribution(documents.annual_report(vasteras, 2020))
+    assert labels == ["Individinsatser", "Strukturella insatser", "Administration"]
+    assert "Processtöd" not in svg and "Individinsatser" in svg
+    vastmanland = Association.objects.get(slug="vastmanland")
+    labels, svg = distribution(documents.annual_report(vastmanland, 2024))
+    assert "Processtöd" in labels and "Processtöd" in svg
