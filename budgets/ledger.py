@@ -33,6 +33,7 @@ from budgets.models import (
     BalanceLine,
     BudgetLine,
     FiscalYear,
+    ImportJob,
     LedgerImport,
     SieUpload,
 )
@@ -1083,3 +1084,40 @@ def upload_store(
 def upload_discard(*, upload: SieUpload, by: Any = None) -> None:
     """Throw away a previewed file (after its import, or unused); recorded."""
     delete_recorded(upload, association_id=upload.association_id, by=by)
+
+
+@transaction.atomic
+def import_job_queue(*, upload: SieUpload, confirm: bool = False, by: Any = None) -> ImportJob:
+    """Queue the import of a previewed file for the background worker; recorded.
+
+    The task is queued in the same transaction as the job, so a job is never left
+    without its task. A file already on its way is not queued twice (a second click
+    on "Läs in filen" follows the first job)."""
+    SieUpload.objects.select_for_update().filter(pk=upload.pk).first()
+    running = (
+        ImportJob.objects.filter(upload=upload)
+        .exclude(status__in=ImportJob.FINISHED)
+        .order_by("-pk")
+        .first()
+    )
+    if running is not None:
+        return running
+    job = save_recorded(
+        ImportJob(
+            association_id=upload.association_id,
+            upload=upload,
+            year=upload.year,
+            file_name=upload.file_name,
+            confirm=confirm,
+            requested_by=by if getattr(by, "is_authenticated", False) else None,
+        ),
+        association_id=upload.association_id,
+        by=by,
+        before=None,
+    )
+    from budgets.tasks import run_import
+
+    result = run_import.enqueue(import_job_id=job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.refresh_from_db()
+    return job

@@ -567,3 +567,73 @@ class ExcelRowMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.line or 'hoppas över'}"
+
+
+class ImportJob(models.Model):
+    """An SIE import applied by the background worker (`budgets.tasks.run_import`):
+    what was asked, how far it has come and how it ended. The figures themselves are
+    written by `ledger.apply_import`, all or nothing; the job only follows it."""
+
+    QUEUED, READING, WRITING = "queued", "reading", "writing"
+    DONE, REFUSED, FAILED = "done", "refused", "failed"
+    STATUSES = [
+        (QUEUED, "i kö"),
+        (READING, "läser filen"),
+        (WRITING, "skriver"),
+        (DONE, "klar"),
+        (REFUSED, "avvisad"),
+        (FAILED, "misslyckad"),
+    ]
+    FINISHED = (DONE, REFUSED, FAILED)
+
+    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    upload = models.ForeignKey(
+        SieUpload,
+        verbose_name="uppladdad fil",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    year = models.PositiveIntegerField("år")
+    file_name = models.CharField("filnamn", max_length=255)
+    confirm = models.BooleanField("iakttagelser bekräftade", default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="begärd av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField("läge", max_length=10, choices=STATUSES, default=QUEUED)
+    percent = models.PositiveSmallIntegerField("läst (procent)", default=0)
+    message = models.TextField("meddelande", blank=True)
+    ledger_import = models.ForeignKey(
+        LedgerImport,
+        verbose_name="inläsning",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    task_id = models.CharField("uppgiftens id", max_length=64, blank=True)
+    requested_at = models.DateTimeField("begärd", auto_now_add=True)
+    started_at = models.DateTimeField("påbörjad", null=True, blank=True)
+    finished_at = models.DateTimeField("avslutad", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = "SIE-inläsning i bakgrunden"
+        verbose_name_plural = "SIE-inläsningar i bakgrunden"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.year})"
+
+    @property
+    def audit_label(self) -> str:
+        return f"SIE-inläsning av {self.file_name} ({self.year})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED

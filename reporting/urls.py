@@ -14,6 +14,11 @@ urlpatterns = [
     path("bokslut/<year:year>/stang/", views.close_year, name="close_year"),
     path("bokslut/<year:year>/oppna/", views.reopen_year, name="reopen_year"),
     path("bokslut/<year:year>/sie/", views.sie_import, name="sie_import"),
+    path(
+        "bokslut/<year:year>/sie/inlasning/<int:importjob_id>/",
+        views.sie_import_job,
+        name="sie_import_job",
+    ),
 ]
 
 # The documents (HTML page, downloads, texts), the auditors' page and the logo.

@@ -11,9 +11,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.vary import vary_on_headers
 
 from budgets import ledger, services
-from budgets.models import BalanceLine, BudgetLine, FiscalYear, LedgerImport, SieUpload
+from budgets.models import (
+    BalanceLine,
+    BudgetLine,
+    FiscalYear,
+    ImportJob,
+    LedgerImport,
+    SieUpload,
+)
 from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
@@ -474,24 +482,15 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
             messages.error(request, "Välj vart kontot hör.")
         return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
     elif request.method == "POST" and action == "apply":
+        # The worker applies it; the answer is the page that follows the job.
         try:
-            plan, record = ledger.apply_import(
-                association=association,
-                stream=io.BytesIO(bytes(upload.content)),
-                file_name=upload.file_name,
-                expected_year=year,
-                confirm=request.POST.get("confirm") == "1",
-                by=request.user,
+            job = ledger.import_job_queue(
+                upload=upload, confirm=request.POST.get("confirm") == "1", by=request.user
             )
-        except ledger.ImportRefused as exc:
+        except ServiceError as exc:
             messages.error(request, exc.message)
             return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
-        ledger.upload_discard(upload=upload, by=request.user)
-        if record is None:
-            messages.info(request, f"{plan.file_name} ändrar inget: den är redan inläst.")
-        else:
-            messages.success(request, f"{plan.file_name} är inläst för {year}.")
-        return redirect(_url("statements", request, year=year))
+        return redirect(_url("sie_import_job", request, year=year, importjob_id=job.pk))
     elif request.method == "POST" and action == "discard":
         ledger.upload_discard(upload=upload, by=request.user)
         messages.info(request, "Filen är bortkastad; inget är sparat.")
@@ -529,3 +528,40 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
         },
         status=400 if upload_form.errors else 200,
     )
+
+
+@association_view(EDIT, methods=["GET", "HEAD"])
+@vary_on_headers("HX-Request")
+def sie_import_job(request: HttpRequest, year: int, importjob_id: int) -> HttpResponse:
+    """How a queued SIE import is doing: for htmx the fragment that polls itself every
+    second until the job has ended, else the whole page with the same fragment."""
+    job = (
+        ImportJob.objects.filter(association=request.association, year=year, pk=importjob_id)
+        .select_related("ledger_import")
+        .first()
+    )
+    if job is None:
+        raise Http404("Inläsningen finns inte.")
+    context = {
+        "job": job,
+        "year": year,
+        "job_url": _url("sie_import_job", request, year=year, importjob_id=job.pk),
+        "changes": (job.ledger_import.changes if job.ledger_import else {}),
+    }
+    status = 200 if job.is_finished else 202
+    if request.htmx:
+        response = render(request, "reporting/sie_import_job.html", context, status=status)
+    else:
+        context.update(
+            {
+                "nav_section": "reporting",
+                "breadcrumbs": [
+                    *_crumbs(request, year, "Läs in SIE-fil")[:-1],
+                    ("Läs in SIE-fil", _url("sie_import", request, year=year)),
+                    (job.file_name, None),
+                ],
+            }
+        )
+        response = render(request, "reporting/sie_import_job_page.html", context, status=status)
+    response["X-Task-Id"] = job.task_id
+    return response

@@ -44,6 +44,7 @@ def load_walk_demo() -> None:
     if version is not None and not version.is_decided:
         decide(version, datetime.date(YEAR - 1, 11, 28), "§ 1 (testdata)")
     _rendered_pdfs()
+    _import_jobs()
 
 
 def _rendered_pdfs() -> None:
@@ -64,6 +65,22 @@ def _rendered_pdfs() -> None:
             pdf=b"%PDF-1.7 walk sample",
             requested_at=timezone.now(),
             rendered_at=timezone.now(),
+        )
+
+
+def _import_jobs() -> None:
+    """A finished SIE import job of each walked association, for its status page."""
+    from budgets.models import ImportJob
+    from members.models import Association
+
+    for owner in Association.objects.filter(slug__in=[SLUG, OTHER_SLUG]):
+        ImportJob.objects.create(
+            association=owner,
+            year=YEAR,
+            file_name=f"{owner.slug}-{YEAR}.se",
+            status=ImportJob.DONE,
+            percent=100,
+            message=f"{owner.slug}-{YEAR}.se är inläst för {YEAR}.",
         )
 
 

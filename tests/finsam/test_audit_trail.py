@@ -331,6 +331,16 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             ),
             2,  # stored, then thrown away
         ),
+        "import_job_queue": (
+            # Stored, then queued; the worker refuses the file (not SIE) and saves nothing.
+            lambda: ledger.import_job_queue(
+                upload=ledger.upload_store(
+                    association=a, year=2025, file_name="bok.se", content=b"#FLAGGA 0\n"
+                ),
+                by=by,
+            ),
+            2,
+        ),
         "account_mapping_save": (
             lambda: ledger.account_mapping_save(association=a, account="5010", line=w.line, by=by),
             1,
