@@ -52,26 +52,6 @@ def outcome(association) -> dict[str, D]:
 
 
 @pytest.fixture
-def bas_lines(association):
-    """An association whose lines are the cost groups of a company-style chart."""
-    lines = {}
-    for group, name, extra in [
-        (BudgetLine.CONTRIBUTION, "Staten (AF+FK)", {"state": True}),
-        (BudgetLine.OTHER_INCOME, "Övriga intäkter", {}),
-        (BudgetLine.ADMINISTRATION, "Personal", {}),
-        (BudgetLine.ADMINISTRATION, "Lokaler", {}),
-        (BudgetLine.ADMINISTRATION, "Köpta tjänster", {}),
-        (BudgetLine.ADMINISTRATION, "Övriga kostnader", {}),
-        (BudgetLine.FINANCIAL_INCOME, "Finansiella intäkter", {}),
-        (BudgetLine.FINANCIAL_COST, "Finansiella kostnader", {}),
-    ]:
-        lines[name] = services.budget_line_save(
-            association=association, data={"group": group, "name": name, **extra}
-        )
-    return lines
-
-
-@pytest.fixture
 def kommun_lines(association):
     state = services.budget_line_save(
         association=association,
