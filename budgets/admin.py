@@ -13,6 +13,7 @@ from budgets.models import (
     BudgetVersion,
     ExcelRowMapping,
     FiscalYear,
+    ImportJob,
     LedgerImport,
 )
 
@@ -81,6 +82,12 @@ class LedgerImportAdmin(ReadOnlyAdmin):
         "imported_by",
         "imported_at",
     ]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyAdmin):
+    list_display = ["association", "year", "file_name", "status", "percent", "requested_at"]
+    list_filter = ["status"]
 
 
 @admin.register(ExcelRowMapping)
