@@ -511,6 +511,11 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
     imports = LedgerImport.objects.filter(
         association=association, fiscal_year__year=year
     ).select_related("imported_by")
+    running = (
+        ImportJob.objects.filter(upload=upload).exclude(status__in=ImportJob.FINISHED).first()
+        if upload is not None
+        else None
+    )
     return render(
         request,
         "reporting/sie_import.html",
@@ -523,6 +528,9 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
             "mismatches": mismatches,
             "targets": _targets(request),
             "imports": imports,
+            "running": running,
+            "running_url": running
+            and _url("sie_import_job", request, year=year, importjob_id=running.pk),
             "nav_section": "reporting",
             "breadcrumbs": _crumbs(request, year, "Läs in SIE-fil"),
         },

@@ -257,3 +257,29 @@ def test_a_file_thrown_away_before_the_worker_came_is_refused(association, bas_l
     job.refresh_from_db()
     assert "finns inte längre" in job.message
     assert not Actual.objects.exists()
+
+
+def test_a_job_no_worker_finished_is_given_up_when_the_file_is_imported_again(
+    settings, association, bas_lines, kansli_client
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    upload = _upload(kansli_client, association)
+    first = _confirm(kansli_client, association, upload)
+    preview = kansli_client.get(f"/{association.slug}/bokslut/2024/sie/?fil={upload}")
+    assert f'Filen läses in just nu. <a href="{first["Location"]}">' in preview.content.decode()
+
+    stuck = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=stuck.pk).update(
+        status=ImportJob.READING,
+        requested_at=stuck.requested_at
+        - ledger.IMPORT_STALE_AFTER
+        - datetime.timedelta(seconds=1),
+    )
+    second = _confirm(kansli_client, association, upload)
+    assert second["Location"] != first["Location"]
+    stuck.refresh_from_db()
+    assert stuck.status == ImportJob.FAILED and "aldrig klar" in stuck.message
+    fresh = ImportJob.objects.exclude(pk=stuck.pk).get()
+    assert fresh.status == ImportJob.QUEUED
+    assert run_import.call(import_job_id=fresh.pk) == ImportJob.DONE
+    assert outcome(association) == VISMA_OUTCOME
