@@ -6,9 +6,12 @@ refused or failed job stores nothing."""
 from __future__ import annotations
 
 import datetime
+import signal
 from decimal import Decimal as D
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -283,3 +286,31 @@ def test_a_job_no_worker_finished_is_given_up_when_the_file_is_imported_again(
     assert fresh.status == ImportJob.QUEUED
     assert run_import.call(import_job_id=fresh.pk) == ImportJob.DONE
     assert outcome(association) == VISMA_OUTCOME
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_worker_applies_the_queued_import(
+    settings, association, bas_lines, kansli_client
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    upload = _upload(kansli_client, association)
+    response = _confirm(kansli_client, association, upload)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.QUEUED
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+
+    assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.SUCCESSFUL
+    job.refresh_from_db()
+    assert (job.status, job.percent) == (ImportJob.DONE, 100)
+    assert outcome(association) == VISMA_OUTCOME
+    assert (
+        f"{VISMA} är inläst för 2024." in kansli_client.get(response["Location"]).content.decode()
+    )
