@@ -27,6 +27,7 @@ from reporting.documents.common import (
     narratives,
     organisation_table,
     people,
+    staffing_text,
 )
 from reporting.markdown import labelled
 from reporting.models import VP
@@ -135,10 +136,7 @@ def _renumber(sections: list[Section]) -> list[Section]:
 def _planned_insatser(d: _Data, year: int) -> list:
     blocks = []
     for insats in d.insatser:
-        staffing = ", ".join(
-            f"{s.count} {s.role.lower()} ({s.percent.normalize():f} %)".replace(".", ",")
-            for s in insats.staffing_list
-        )
+        staffing = staffing_text(insats.staffing_list)
         goals = "; ".join(g.text for g in insats.year_goals)
         budget = d.insats_budget.get(insats.pk)
         # Plain-text fields: escaped, never Markdown (only the narrative texts are).
