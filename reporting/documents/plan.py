@@ -96,7 +96,8 @@ def plan(association: Association, year: int, version: BudgetVersion | None = No
         Section("behov", "4", NARRATIVE_TITLES[VP]["behov"], [texts["behov"]]),
         Section("mal", "5", "Mål", [goals] if goals else []),
         Section("insatser", "6", "Planerade insatser", _planned_insatser(d, year)),
-        Section("budget", "7", "Budget", _budget_blocks(d, year), page_break=True),
+        # The budget follows the insatser on their page: its long tables split.
+        Section("budget", "7", "Budget", _budget_blocks(d, year)),
         Section(
             "arshjul",
             "Bilaga 1",
