@@ -313,8 +313,8 @@ class OperatingRow:
     outcome_cost: Decimal  # negative, as printed
     budget_income: Decimal | None
     budget_cost: Decimal | None  # negative
-    previous_income: Decimal
-    previous_cost: Decimal  # negative
+    previous_income: Decimal | None  # None: no outcome booked the year before
+    previous_cost: Decimal | None  # negative
 
     @property
     def outcome_net(self) -> Decimal:
@@ -332,8 +332,10 @@ class OperatingRow:
         return None if budget is None else self.outcome_net - budget
 
     @property
-    def previous_net(self) -> Decimal:
-        return self.previous_income + self.previous_cost
+    def previous_net(self) -> Decimal | None:
+        if self.previous_income is None and self.previous_cost is None:
+            return None
+        return (self.previous_income or ZERO) + (self.previous_cost or ZERO)
 
 
 def _sum_rows(label: str, rows: list[OperatingRow]) -> OperatingRow:
@@ -347,8 +349,8 @@ def _sum_rows(label: str, rows: list[OperatingRow]) -> OperatingRow:
         total("outcome_cost") or ZERO,
         total("budget_income"),
         total("budget_cost"),
-        total("previous_income") or ZERO,
-        total("previous_cost") or ZERO,
+        total("previous_income"),
+        total("previous_cost"),
     )
 
 
@@ -423,7 +425,9 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
             return (value, ZERO) if sign > 0 else (ZERO, -value)
 
         oi, oc = split(now)
-        pi, pc = split(before)
+        # No outcome the year before (a new line, or the association's first year) is
+        # None, not 0, so a column of last year's outcome is left out where it has none.
+        pi, pc = (None, None) if before is None else split(before)
         if planned is None:
             bi = bc = None
         else:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.db.models import Sum
+from django.db.models import Prefetch, Sum
+from django.utils.html import format_html
 
 from budgets.models import Actual, BalanceLine, BudgetLine
 from insatser.models import Activity, EndReason, Insats, ParticipantBreakdown, ParticipantStats
@@ -38,6 +39,7 @@ from reporting.documents.common import (
     narratives,
     organisation_table,
     people,
+    staffing_text,
 )
 from reporting.markdown import labelled, render
 from reporting.models import AR, AuditReport, Indicator, ReportSettings, SteeringDocument
@@ -109,6 +111,10 @@ def _load(association: Association, year: int) -> _Data:
         .exclude(status=Insats.AVSLAGEN)
         .exclude(start__gt=datetime.date(year, 12, 31))
         .exclude(end__lt=datetime.date(year, 1, 1))
+        .prefetch_related(
+            Prefetch("staffing", to_attr="staffing_list"),
+            Prefetch("members", to_attr="member_list"),
+        )
         .order_by("pk")
     )
     settings = ReportSettings.objects.filter(association=association).first()
@@ -559,6 +565,29 @@ def _structural_blocks(year: int, d: _Data) -> list:
                 first_column="Aktivitet",
             )
         )
+    blocks.extend(_structural_descriptions(d.structural))
+    return blocks
+
+
+def _structural_descriptions(insatser: list[Insats]) -> list:
+    """Each structural insats that has a description or staffing: its purpose, target
+    group, the members running it and its staffing, as the plan prints them."""
+    blocks = []
+    for insats in insatser:
+        fields = (
+            ("Syfte", insats.purpose),
+            ("Målgrupp", insats.target_group),
+            ("Utförare", ", ".join(m.name for m in insats.member_list)),
+            ("Bemanning", staffing_text(insats.staffing_list)),
+        )
+        if not (insats.purpose or insats.staffing_list):
+            continue
+        # Plain-text fields: escaped, never Markdown.
+        html = format_html("<h4>{}</h4>", insats.name)
+        for label, value in fields:
+            if value:
+                html += labelled(label, value)  # safe + safe stays safe
+        blocks.append(Text(html, key=f"struktur-{insats.pk}"))
     return blocks
 
 

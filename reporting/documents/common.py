@@ -174,3 +174,14 @@ def cover(association: Association) -> dict:
         if value:
             contact.append(f"{label} {value}")
     return {"vision": a.vision or "", "contact": contact}
+
+
+def staffing_text(staffing) -> str:
+    """'1 avdelningschef (100 %), 4 rådgivare … (40 %)': an insats's staffing rows in
+    one line, each role with its first letter in lower case (names keep theirs)."""
+    return ", ".join(
+        f"{s.count} {s.role[:1].lower()}{s.role[1:]} ({s.percent.normalize():f} %)".replace(
+            ".", ","
+        )
+        for s in staffing
+    )

@@ -399,7 +399,37 @@ def cost_distribution_blocks(
         labels=[label for _, label in shown],
         series=series,
     )
-    return [Chart(chart), table]
+    from reporting.markdown import render
+
+    blocks: list = [Chart(chart), table]
+    direct = direct_cost_share(s, base)
+    if direct is not None:
+        blocks.append(
+            Text(
+                render(
+                    "Direkta insatskostnader, det vill säga individinsatser, strukturella "
+                    "insatser och processtöd (allt utom administration), utgjorde "
+                    f"{direct} % av {base_text} {s.year}."
+                ),
+                key="direkta-insatskostnader",
+            )
+        )
+    return blocks
+
+
+def direct_cost_share(s: YearStatements, base: str = "kostnader") -> int | None:
+    """The direct insats costs (every cost category but administration) as a whole
+    percentage of the year's operating costs, or of its income (`base="intakter"`)."""
+    if s.costs is None or not s.costs.costs:
+        return None
+    direct = sum((v for k, v in s.costs.costs.items() if k != "administration"), Decimal(0))
+    if base == "intakter" and s.income is not None and s.income.verksamhetens_intakter:
+        whole = s.income.verksamhetens_intakter
+    else:
+        whole = sum(s.costs.costs.values(), Decimal(0))
+    if not whole:
+        return None
+    return int(round_to(direct * 100 / whole, 0))
 
 
 def equity_blocks(overview: list[OverviewYear]) -> list:

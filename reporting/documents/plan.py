@@ -27,6 +27,7 @@ from reporting.documents.common import (
     narratives,
     organisation_table,
     people,
+    staffing_text,
 )
 from reporting.markdown import labelled
 from reporting.models import VP
@@ -95,7 +96,8 @@ def plan(association: Association, year: int, version: BudgetVersion | None = No
         Section("behov", "4", NARRATIVE_TITLES[VP]["behov"], [texts["behov"]]),
         Section("mal", "5", "Mål", [goals] if goals else []),
         Section("insatser", "6", "Planerade insatser", _planned_insatser(d, year)),
-        Section("budget", "7", "Budget", _budget_blocks(d, year), page_break=True),
+        # The budget follows the insatser on their page: its long tables split.
+        Section("budget", "7", "Budget", _budget_blocks(d, year)),
         Section(
             "arshjul",
             "Bilaga 1",
@@ -135,10 +137,7 @@ def _renumber(sections: list[Section]) -> list[Section]:
 def _planned_insatser(d: _Data, year: int) -> list:
     blocks = []
     for insats in d.insatser:
-        staffing = ", ".join(
-            f"{s.count} {s.role.lower()} ({s.percent.normalize():f} %)".replace(".", ",")
-            for s in insats.staffing_list
-        )
+        staffing = staffing_text(insats.staffing_list)
         goals = "; ".join(g.text for g in insats.year_goals)
         budget = d.insats_budget.get(insats.pk)
         # Plain-text fields: escaped, never Markdown (only the narrative texts are).

@@ -97,7 +97,11 @@ def test_the_demo_has_vastmanlands_insatser_with_their_codes(db):
     team = Insats.objects.get(association__slug="vastmanland", code="ST-VAS")
     assert team.status == Insats.PAGAENDE and team.published
     assert team.members.get().name == "Västerås stad"
-    assert Insats.objects.filter(association__slug="vastmanland").count() == 16
+    # The driftredovisning's 16, and Dejt med en verkSAMhet and Inkluderingslyftet,
+    # which the report describes but does not cost apart.
+    assert Insats.objects.filter(association__slug="vastmanland").count() == 18
+    rmgt = Insats.objects.get(association__slug="vastmanland", code="RMGT")
+    assert [(s.count, s.percent) for s in rmgt.staffing.all()] == [(1, Decimal(40))] * 4
     assert Insats.objects.filter(association__slug="vastmanland", published=True).count() == 6
 
 

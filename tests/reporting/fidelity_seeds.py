@@ -53,6 +53,9 @@ SEEDS = {
             ("Årets resultat", "81 778 -1 945 000"),
             ("Individinsatser", "66 66"),
             ("Processtöd", "10 7 8"),
+            # 87 % = individ + struktur + processtöd (16 711 326) of the operating costs
+            # (19 147 198), i.e. all but administration; of the income it would be 88 %
+            ("processtöd (allt utom administration), utgjorde", "87 % av verksamhetens kostnader"),
             # Målgrupp individinsatser and the follow-up of them (the seed's charts
             # lost their figures; these are the ones its text prints)
             ("De sex individinsatserna arbetade under året med", "307 deltagare, och 132"),
@@ -67,6 +70,18 @@ SEEDS = {
             ("i genomsnitt deltagit i insatsen i", "1 år och 2 månader"),
             ("Individinsatser Uppnått", "53 %"),
             # Indikatorer Finsam
+            # Strukturpåverkande insatser: RMGT's staffing, Dejt, Inkluderingslyftet
+            (
+                "Bemanning:",
+                "1 rådgivare från Arbetsförmedlingen (40 %), 1 rådgivare från "
+                "Försäkringskassan (40 %), 1 rådgivare från Region Västmanland (40 %), "
+                "1 rådgivare från Västerås stads socialtjänst (40 %)",
+            ),
+            ("Under 2024 hölls", "30 sådana möten"),
+            (
+                "Samordningsförbundet Centrala Östergötland äger och där",
+                "8 samordningsförbund, 4 regioner och 38 kommuner",
+            ),
             ("Indikatorer för finansiell samordning, som har", "16 indikatorer, 14 av dem"),
             ("Av de fem svarandegrupperna redovisas", "tre"),
             ("jämförs för åren", "2020, 2022 och 2024"),
