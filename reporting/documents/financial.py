@@ -531,6 +531,8 @@ def cost_note(number: str, s: YearStatements) -> Table | None:
             ],
         )
         for key, label in COST_CATEGORIES
+        # a category without costs in either year is left out, as in the distribution
+        if s.costs.costs.get(key) or (before is not None and before.costs.get(key))
     ]
     rows.append(
         Row(

@@ -308,8 +308,9 @@ def test_logo_upload_refuses_a_non_image_and_shows_a_png(demo, kansli_user, clie
 
 
 def test_a_cost_category_without_costs_is_left_out_of_table_and_chart(demo):
-    """Västerås has no processtöd (its seed's cost distribution has three categories);
-    Västmanland has (10 % in 2024)."""
+    """Västerås has no processtöd (its seed's cost distribution has three categories),
+    so neither the distribution nor the cost note prints it; Västmanland has (10 % in
+    2024)."""
 
     def distribution(doc):
         """The cost distribution's table and the chart printed just before it."""
@@ -326,6 +327,14 @@ def test_a_cost_category_without_costs_is_left_out_of_table_and_chart(demo):
     labels, svg = distribution(documents.annual_report(vasteras, 2020))
     assert labels == ["Individinsatser", "Strukturella insatser", "Administration"]
     assert "Processtöd" not in svg and "Individinsatser" in svg
+    doc = documents.annual_report(vasteras, 2020)
+    note = next(t for t in doc.tables if t.caption.endswith("Verksamhetens kostnader"))
+    assert [r.label for r in note.rows] == [
+        "Individinsatser",
+        "Strukturella insatser",
+        "Administration",
+        "Summa verksamhetens kostnader",
+    ]
     vastmanland = Association.objects.get(slug="vastmanland")
     labels, svg = distribution(documents.annual_report(vastmanland, 2024))
     assert "Processtöd" in labels and "Processtöd" in svg
