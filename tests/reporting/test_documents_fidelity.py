@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from members.models import Association
 from reporting import documents, render
-from tests.reporting.fidelity_seeds import SEEDS  # noqa: I001
+from tests.reporting.fidelity_seeds import SEEDS
 
 BUILD = {"arsredovisning": documents.annual_report, "verksamhetsplan": documents.plan}
 
