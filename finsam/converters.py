@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.urls import register_converter
-
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
 
@@ -27,6 +25,3 @@ class YearConverter:
         # Reversing never fails (a link to year 2101 from the 2100 budget's plan years
         # must not break a page); following such a link answers 404.
         return str(int(value))
-
-
-register_converter(YearConverter, "year")

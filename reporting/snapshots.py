@@ -59,7 +59,7 @@ def _load(value: Any, classes: dict[str, type]) -> Any:
     if not isinstance(value, dict):
         return value
     if "__safe" in value:
-        return mark_safe(value["__safe"])  # noqa: S308 - markup sanitised when it was built
+        return mark_safe(value["__safe"])  # markup sanitised when it was built
     if "__dec" in value:
         return Decimal(value["__dec"])
     if "__date" in value:

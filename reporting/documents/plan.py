@@ -154,7 +154,7 @@ def _planned_insatser(d: _Data, year: int) -> list:
         ):
             if value:
                 parts.append(labelled(label, value))
-        blocks.append(Text(mark_safe("".join(parts))))  # noqa: S308 - parts are escaped
+        blocks.append(Text(mark_safe("".join(parts))))  # parts are escaped
     return blocks
 
 
