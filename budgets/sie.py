@@ -751,7 +751,8 @@ def _header(sie: SieFile, fields: _Fields) -> None:
             return
         sie.years[year] = span
     elif tag == "#ORGNR":
-        sie.orgnr = fields.text(0)
+        # An empty #ORGNR (Specter's example file, some Fortnox exports) reads as absent.
+        sie.orgnr = fields.text(0, "").strip()
     elif tag == "#KONTO":
         account = fields.text(0, "")
         if not account.isdigit():
