@@ -889,3 +889,55 @@ def import_job_queue(*, upload: SieUpload, confirm: bool = False, by: Any = None
     ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.refresh_from_db()
     return job
+
+
+@transaction.atomic
+def project_mapping_save(
+    *, association: Association, code: str, line: BudgetLine, name: str = "", by: Any = None
+) -> ProjectMapping:
+    """Say where a projekt object (SIE dimension 6) goes: a result line, usually an
+    insats's. Taken before the object's account from the next file on (rule 1)."""
+    code = code.strip()
+    if not code or len(code) > 40:
+        raise ServiceError("Ange projektets kod (högst 40 tecken).")
+    if line.association_id != association.id:
+        raise ServiceError("Budgetposten hör till ett annat förbund.")
+    mapping = (
+        ProjectMapping.objects.select_for_update()
+        .filter(association=association, code=code)
+        .first()
+    )
+    before = snapshot(mapping) if mapping else None
+    if mapping is None:
+        mapping = ProjectMapping(association=association, code=code)
+    mapping.line, mapping.name = line, (name or mapping.name)[:200]
+    if before is not None and snapshot(mapping) == before:
+        return mapping
+    return save_recorded(mapping, association_id=association.id, by=by, before=before)
+
+
+@transaction.atomic
+def account_line_create(
+    *,
+    association: Association,
+    account: str,
+    group: str,
+    name: str,
+    project: str = "",
+    by: Any = None,
+) -> BudgetLine:
+    """Create a line the preview lacks (a "Finansiella intäkter" for 8310 Ränteintäkter)
+    and send the account, or its projekt object, to it: one step, one transaction."""
+    account = account.strip()
+    if is_balance_account(account):
+        raise ServiceError(f"Konto {account} är ett balanskonto; det hör till en balanspost.")
+    if group not in dict(BudgetLine.GROUPS):
+        raise ServiceError("Välj vilken grupp raden hör till.", field="group")
+    line = services.budget_line_save(
+        association=association, data={"group": group, "name": name.strip()}, by=by
+    )
+    if project:
+        project_mapping_save(association=association, code=project, line=line, by=by)
+    else:
+        account_mapping_save(association=association, account=account, line=line, by=by)
+    return line
