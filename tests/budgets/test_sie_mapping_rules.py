@@ -251,6 +251,14 @@ def test_no_cost_lands_on_the_boards_line(association):
     assert got["Styrelse"] == D(90000)
     assert got[created.name] == D("202150.00")  # 120 000 + 8 400 + 15 000 − 2 500 + 60 000 + 1 250
     assert Actual.objects.filter(line=board).count() == 1
+    # The closing checklist lists what is left on the "ej fördelat" line.
+    warnings = [
+        w.replace("\xa0", " ") for w in annual_report_checklist(association, 2025).warnings
+    ]
+    assert (
+        "Verksamhetens kostnader, ej fördelat: 202 150 kr ligger kvar som ej fördelat 2025. "
+        "Mappa kontona i SIE-inläsningen till rätt rader, eller bekräfta."
+    ) in warnings
 
 
 # --- balance accounts: balance items only -----------------------------------------------
