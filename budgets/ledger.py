@@ -151,7 +151,7 @@ class ImportPlan:
     opening_items: dict[str, Decimal] = field(default_factory=dict)
     unmapped: list[Unmapped] = field(default_factory=list)
     mapping: list[AccountRow] = field(default_factory=list)
-    remember: dict[str, tuple[int, str]] = field(default_factory=dict)
+    remember: dict[str, tuple[BudgetLine, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
@@ -359,7 +359,7 @@ def _record_decision(plan: ImportPlan, row: AccountRow, decision: Decision | Non
     if decision is None or row.amount == 0:
         return
     if decision.remember and decision.line is not None:
-        plan.remember[decision.remember] = (decision.line.id, row.project_name)
+        plan.remember[decision.remember] = (decision.line, row.project_name)
     if decision.split:
         parts = "; ".join(f"{name} {format_kronor(value, 2)}" for name, value in row.parts)
         plan.findings.append(
@@ -666,21 +666,13 @@ def _write_opening(fiscal_year: FiscalYear, plan: ImportPlan) -> None:
 
 def _remember_projects(association: Association, plan: ImportPlan, by: Any) -> None:
     """The projekt objects the import matched to insatser (rule 2), saved as the
-    association's mapping (rule 1 from the next file on)."""
-    if not plan.remember:
-        return
-    known = set(
-        ProjectMapping.objects.filter(
-            association=association, code__in=list(plan.remember)
-        ).values_list("code", flat=True)
-    )
-    lines = {x.id: x for x in BudgetLine.objects.filter(association=association)}
-    for code, (line_id, name) in sorted(plan.remember.items()):
-        if code not in known:
-            mapping = ProjectMapping(
-                association=association, code=code[:40], name=name[:200], line=lines[line_id]
-            )
-            save_recorded(mapping, association_id=association.id, by=by, before=None)
+    association's mapping (rule 1 from the next file on). Rule 2 is only tried for an
+    object without a saved mapping, and imports of one association queue on its row."""
+    for code, (line, name) in sorted(plan.remember.items()):
+        mapping = ProjectMapping(
+            association=association, code=code[:40], name=name[:200], line=line
+        )
+        save_recorded(mapping, association_id=association.id, by=by, before=None)
 
 
 def _record_import(

@@ -202,7 +202,8 @@ class Mapper:
         if by_code is not None:
             line, why = by_code, f"insatsens kod {line_code(by_code)}"
         elif name and (line := self.insats_lines["name"].get(normalized(name))) is not None:
-            why = f"insatsen ”{line.insats.name}” har samma namn"
+            insats = line.insats.name if line.insats_id else line.name
+            why = f"insatsen ”{insats}” har samma namn"
         else:
             return None
         shown = f"projekt {code}" + (f" ”{name}”" if name else "")
@@ -351,13 +352,16 @@ def line_code(line: BudgetLine) -> str:
 
 
 def _insats_lines(ordered: list[BudgetLine]) -> dict[str, dict[str, BudgetLine]]:
-    """An insats's first line by its code and by its name, both normalized."""
+    """An insats's first line by its code and by its name, both normalized; a line of
+    the insatser's group without a linked insats stands for one by its own name."""
     by_code: dict[str, BudgetLine] = {}
     by_name: dict[str, BudgetLine] = {}
     for line in ordered:
         if line.insats_id is not None:
             by_code.setdefault(normalized(line.insats.code), line)
             by_name.setdefault(normalized(line.insats.name), line)
+        elif line.group == BudgetLine.INSATS and not is_unassigned(line):
+            by_name.setdefault(normalized(line.name), line)
     return {"code": by_code, "name": by_name}
 
 
