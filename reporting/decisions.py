@@ -77,7 +77,12 @@ def plan_checklist(association: Association, version: BudgetVersion) -> Checklis
 
 
 def annual_report_checklist(association: Association, year: int) -> Checklist:
+    """The document's gaps, what the statements find wrong (the bokslut page's own
+    findings, which refuse the closing) and what the import left "ej fördelat"."""
+    from reporting.selectors import year_statements
+
     found = check_document(documents.annual_report(association, year))
+    found.blocking.extend(year_statements(association=association, year=year).findings)
     found.warnings.extend(unassigned_warnings(association, year))
     return found
 
