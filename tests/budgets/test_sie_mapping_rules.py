@@ -21,7 +21,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from budgets import ledger, services
-from budgets.models import Actual, BalanceLine, BudgetLine, FiscalYear, ProjectMapping
+from budgets.models import (
+    AccountMapping,
+    Actual,
+    BalanceLine,
+    BudgetLine,
+    FiscalYear,
+    ProjectMapping,
+)
 from finsam.services import ServiceError
 from insatser.models import Insats
 from insatser.services import insats_save
@@ -413,3 +420,36 @@ def test_the_command_prints_every_rule_and_needs_confirm(association, vastmanlan
     out = StringIO()
     call_command("import_sie", association.slug, str(path), "--confirm", stdout=out)
     assert f"Inläst: {PROJECTS} för 2025." in out.getvalue()
+
+
+def test_the_preview_shows_the_rules_and_assigns_an_object(
+    association, vastmanland, kansli_client
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    line(association, BudgetLine.INSATS, "Insatser, ej fördelat")
+    url = f"/{association.slug}/bokslut/2025/sie/"
+    content = (FILES / PROJECTS).read_bytes()
+    response = kansli_client.post(
+        url, {"action": "upload", "file": SimpleUploadedFile(PROJECTS, content)}
+    )
+    page = kansli_client.get(response["Location"]).content.decode()
+    assert "regel 2: projekt P01 ”Samordningsteam Surahammar”" in page
+    assert "regel 3: kontots namn ”Driftbidrag från kommunerna” gäller kommunerna" in page
+    assert "regel 4: Kommun-Bas 45–46 (köp av huvudverksamhet)" in page
+    assert 'id="target-4610-p09"' in page and 'name="confirm"' in page
+    upload = response["Location"].rsplit("=", 1)[1]
+    team = vastmanland["Jobbfokus Köping"]
+    kansli_client.post(
+        url,
+        {
+            "action": "map",
+            "fil": upload,
+            "account": "4610",
+            "project": "P09",
+            "target": f"line:{team.id}",
+        },
+    )
+    assert ProjectMapping.objects.get(association=association, code="P09").line == team
+    # The object's row saved the object, not its account.
+    assert not AccountMapping.objects.filter(association=association, account="4610").exists()
