@@ -450,8 +450,8 @@ class BalanceLine(ClosedYearGuard):
 class AccountMapping(models.Model):
     """Where an account of the ledger goes: a budget line or a balance item.
 
-    Accounts without a row here follow the default by account class (see
-    `budgets.ledger.default_target`)."""
+    Accounts without a row here follow the import's other rules (see
+    `budgets.sie_mapping`)."""
 
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="account_mappings"

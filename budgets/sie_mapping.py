@@ -382,11 +382,6 @@ def _line_named(name: str, lines: list[BudgetLine]) -> BudgetLine | None:
     return None
 
 
-def is_result_target(account_is_balance: bool, choice: str) -> bool:
-    """Balance accounts go to balance items, result accounts to result lines."""
-    return choice.startswith("item:" if account_is_balance else "line:")
-
-
 __all__ = [
     "CLASS",
     "Decision",
