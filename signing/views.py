@@ -181,8 +181,11 @@ def round_start(request: HttpRequest, year: int) -> HttpResponse:
     """The kansli names the signatories from the organisation table and starts."""
     report = selectors.closed_report(association=request.association, year=year)
     if report is None:
-        messages.error(request, f"Räkenskapsåret {year} är inte stängt; stäng året först.")
-        return redirect(_url("round_detail", request, year=year))
+        return render(
+            request,
+            "signing/round_start.html",
+            {"year": year, "nav_section": "auditors", "breadcrumbs": _crumbs(request)},
+        )
     candidates = selectors.candidates_for(
         association=request.association, on=report.fiscal_year.closed_on
     )
