@@ -99,7 +99,11 @@ def _check_nominations(association, nominations: list[Nomination]) -> None:
 
 @transaction.atomic
 def round_start(
-    *, document: DecidedDocument, nominations: list[Nomination], by: Any
+    *,
+    document: DecidedDocument,
+    nominations: list[Nomination],
+    by: Any,
+    started_at: datetime.datetime | None = None,
 ) -> SigningRound:
     """Send a closed year's annual report out for signature: the board's members
     present (ordförande first), then the auditors. Refused for a replaced document, an
@@ -123,7 +127,7 @@ def round_start(
             association=association,
             year=document.year,
             document=document,
-            started_at=timezone.now(),
+            started_at=started_at or timezone.now(),
             started_by=by if getattr(by, "is_authenticated", False) else None,
         ),
         association_id=association.pk,
