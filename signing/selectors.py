@@ -57,6 +57,21 @@ def closed_report(*, association: Association, year: int) -> DecidedDocument | N
     )
 
 
+def unsent_reports(*, association: Association) -> list[DecidedDocument]:
+    """Annual reports of closed years that no live round signs yet."""
+    return list(
+        DecidedDocument.objects.filter(
+            association=association,
+            document=AR,
+            superseded=False,
+            fiscal_year__closed_on__isnull=False,
+        )
+        .exclude(signing_rounds__status__in=[s for s, _ in SigningRound.STATUSES if s != "ersatt"])
+        .defer("pdf", "snapshot")
+        .order_by("-year")
+    )
+
+
 @dataclass
 class Candidate:
     """An appointment from the organisation table that may sign, with the user

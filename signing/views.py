@@ -68,6 +68,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "signing/index.html",
         {
             "rounds": selectors.rounds_of(association=request.association),
+            "unsent": selectors.unsent_reports(association=request.association)
+            if can_edit(request.role)
+            else [],
             "nav_section": "auditors",
             "breadcrumbs": _crumbs(request, ("Underskrifter", None)),
         },
