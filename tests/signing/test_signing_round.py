@@ -60,9 +60,7 @@ def _validate(pdf: bytes):
     return status.intact, status.valid, status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
 
-def test_a_full_round_board_then_auditors_makes_a_sealed_original(
-    association, closed, signatories, kansli_client, outsider
-):
+def _board_then_auditors(association, signatories, kansli_client) -> SigningRound:
     response = _start(kansli_client)
     assert response.status_code == 302
     signing_round = SigningRound.objects.get(association=association, year=2024)
@@ -72,43 +70,36 @@ def test_a_full_round_board_then_auditors_makes_a_sealed_original(
         f"{u}@example.se" for u in ("ordf", "ledamot1", "revisor1")
     )
     assert "/testbygden/underskrifter/2024/" in mail.outbox[0].body
-
     # The auditor waits for the board.
     assert _sign(signatories["revisor1"]).status_code == 400
     assert not Signature.objects.exists()
-
     page = _signed_in(signatories["ordf"]).get("/testbygden/underskrifter/2024/")
-    assert closed.decided_documents.get().sha256 in page.content.decode()
+    assert signing_round.document.sha256 in page.content.decode()
     assert _sign(signatories["ordf"]).status_code == 302
     page = _signed_in(signatories["ledamot1"]).get("/testbygden/underskrifter/2024/")
     assert "Underskriven" in page.content.decode()  # who has signed so far
     assert _sign(signatories["ledamot1"]).status_code == 302
-    board_sealed = SealedOriginal.objects.get(stage=SealedOriginal.BOARD)
+    assert SealedOriginal.objects.filter(stage=SealedOriginal.BOARD).count() == 1
     assert _sign(signatories["revisor1"]).status_code == 302
     signing_round.refresh_from_db()
     assert signing_round.status == SigningRound.COMPLETE
+    return signing_round
 
-    download = kansli_client.get("/testbygden/underskrifter/2024/original/")
-    pdf = b"".join(download.streaming_content) if download.streaming else download.content
-    assert download["Content-Type"] == "application/pdf"
-    assert pdf != bytes(board_sealed.pdf)
+
+def _check_sealed_original(pdf: bytes, document: DecidedDocument) -> None:
     assert _validate(pdf) == (True, True, True)
-    original = bytes(closed.decided_documents.get().pdf)
     reader = PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) > len(PdfReader(io.BytesIO(original)).pages)
+    assert len(reader.pages) > len(PdfReader(io.BytesIO(bytes(document.pdf))).pages)
     evidence = " ".join(page.extract_text() for page in reader.pages[-2:])
     evidence = re.sub(r"\s+", " ", evidence)
     for name in ("Anna Ordförande", "Bertil Ek", "Cecilia Kvist"):
         assert name in evidence
     assert "Underskrifter" in evidence and "127.0.xxx.xxx" in evidence and "UTC" in evidence
-    assert closed.decided_documents.get().sha256 in evidence.replace(" ", "")
+    assert document.sha256 in evidence.replace(" ", "")
 
-    # The revision page offers it and shows the round's status.
-    revision = kansli_client.get("/testbygden/revision/").content.decode()
-    assert "Underskriven och förseglad" in revision
-    assert "/testbygden/underskrifter/2024/original/" in revision
 
-    # Verification: the original is recognised whatever its name ...
+def _check_verification(pdf: bytes, kansli_client: Client, outsider) -> None:
+    # The original is recognised whatever its name ...
     verdict = _verify(kansli_client, pdf, name="kopia (2).pdf").content.decode()
     assert "Äkta original." in verdict and "Cecilia Kvist" in verdict
     # ... one changed byte is not ...
@@ -118,23 +109,41 @@ def test_a_full_round_board_then_auditors_makes_a_sealed_original(
     verdict = _verify(kansli_client, bytes(changed)).content.decode()
     assert "Inte ett giltigt original." in verdict and "Äkta original." not in verdict
     # ... and in another association it is not that association's original.
-    outsiders = _signed_in(outsider)
-    verdict = _verify(outsiders, pdf, slug="grannbygden").content.decode()
+    verdict = _verify(_signed_in(outsider), pdf, slug="grannbygden").content.decode()
     assert "Inte ett giltigt original." in verdict and "Cecilia Kvist" not in verdict
     verdict = _verify(kansli_client, b"inte en pdf").content.decode()
     assert "Filen är ingen PDF" in verdict
 
-    # The signing and the seal are in the change log.
+
+def _check_change_log(association, signatories) -> None:
     logged = AuditEntry.objects.filter(association=association)
-    assert logged.filter(object_type="signing.Signature").count() == 3
-    assert {e.user_id for e in logged.filter(object_type="signing.Signature")} == {
-        u.pk for u in signatories.values()
-    }
+    assert logged.filter(object_type="signing.SigningRound", action=AuditEntry.CREATE).count() == 1
+    assert logged.filter(object_type="signing.Signatory").count() == 3
+    signed = logged.filter(object_type="signing.Signature")
+    assert {e.user_id for e in signed} == {u.pk for u in signatories.values()}
+    assert signed.count() == 3
     seals = logged.filter(object_type="signing.SealedOriginal")
-    assert seals.count() == 2
     assert {e.after["sha256"] for e in seals} == set(
         SealedOriginal.objects.values_list("sha256", flat=True)
     )
+    assert seals.count() == 2
+
+
+def test_a_full_round_board_then_auditors_makes_a_sealed_original(
+    association, closed, signatories, kansli_client, outsider
+):
+    signing_round = _board_then_auditors(association, signatories, kansli_client)
+    download = kansli_client.get("/testbygden/underskrifter/2024/original/")
+    assert download["Content-Type"] == "application/pdf"
+    pdf = download.content
+    assert pdf == bytes(SealedOriginal.objects.get(stage=SealedOriginal.COMPLETE).pdf)
+    _check_sealed_original(pdf, signing_round.document)
+    # The revision page offers it and shows the round's status.
+    revision = kansli_client.get("/testbygden/revision/").content.decode()
+    assert "Underskriven och förseglad" in revision
+    assert "/testbygden/underskrifter/2024/original/" in revision
+    _check_verification(pdf, kansli_client, outsider)
+    _check_change_log(association, signatories)
 
 
 def test_a_stale_session_cannot_sign_without_the_password(
