@@ -15,6 +15,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from budgets import services as budget_services
+from finsam.audit import present
 from finsam.models import AuditEntry
 from finsam.services import ServiceError
 from reporting.models import DecidedDocument
@@ -127,6 +128,13 @@ def _check_change_log(association, signatories) -> None:
         SealedOriginal.objects.values_list("sha256", flat=True)
     )
     assert seals.count() == 2
+    # Readable as the log shows it (as tests/finsam/test_audit_trail.py asks of every
+    # service): the object in words, Swedish labels.
+    for line in present(list(logged.filter(object_type__startswith="signing."))):
+        assert line.what and " object (" not in line.what, line.what
+        assert line.changes, line.what
+        for change in line.changes:
+            assert "_" not in change.label and not change.label[:1].islower(), change.label
 
 
 def test_a_full_round_board_then_auditors_makes_a_sealed_original(
