@@ -74,6 +74,11 @@ class SigningRound(models.Model):
     def is_void(self) -> bool:
         return self.status == self.VOID
 
+    @property
+    def signed_count(self) -> int:
+        """How many have signed (use with the signatories and signatures prefetched)."""
+        return sum(1 for s in self.signatories.all() if hasattr(s, "signature"))
+
 
 class Signatory(models.Model):
     """Somebody the kansli named to sign: a board member present or an auditor, with

@@ -91,6 +91,8 @@ def _check_sealed_original(pdf: bytes, document: DecidedDocument) -> None:
     assert _validate(pdf) == (True, True, True)
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) > len(PdfReader(io.BytesIO(bytes(document.pdf))).pages)
+    xmp = reader.xmp_metadata.stream.get_data()
+    assert b'pdfaid:part="2"' in xmp  # still declared PDF/A-2b, as the stored original
     evidence = " ".join(page.extract_text() for page in reader.pages[-2:])
     evidence = re.sub(r"\s+", " ", evidence)
     for name in ("Anna Ordförande", "Bertil Ek", "Cecilia Kvist"):
@@ -148,7 +150,7 @@ def test_a_full_round_board_then_auditors_makes_a_sealed_original(
     _check_sealed_original(pdf, signing_round.document)
     # The revision page offers it and shows the round's status.
     revision = kansli_client.get("/testbygden/revision/").content.decode()
-    assert "Underskriven och förseglad" in revision
+    assert "Underskriven och förseglad" in revision and "3 av 3 har skrivit under" in revision
     assert "/testbygden/underskrifter/2024/original/" in revision
     _check_verification(pdf, kansli_client, outsider)
     _check_change_log(association, signatories)
