@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from finsam.services import ServiceError
 from signing import notifications, views
 from signing.certificate import installation_seal
-from signing.models import SigningRound
+from signing.models import SealedOriginal, Signature, SigningRound
 from tests.signing.test_signing_round import _sign, _start
 
 
@@ -70,3 +70,18 @@ def test_the_verification_page_refuses_a_huge_file_with_a_message(kansli_client,
     response = kansli_client.post("/testbygden/underskrifter/kontrollera/", {"file": upload})
     assert "större än 50 MB" in response.content.decode()
     assert "Äkta original" not in response.content.decode()
+
+
+def test_a_seal_that_cannot_be_made_leaves_the_last_signature_unsaved(
+    association, closed, signatories, kansli_client, settings
+):
+    _start(kansli_client)
+    _sign(signatories["ordf"])
+    # A time-stamping service that does not answer: the seal fails, in Swedish.
+    settings.SIGNING_TIMESTAMP_URL = "http://127.0.0.1:9/tsa"
+    response = _sign(signatories["ledamot1"])
+    assert response.status_code == 400
+    assert "kunde inte förseglas" in response.content.decode()
+    assert Signature.objects.count() == 1
+    assert not SealedOriginal.objects.exists()
+    assert SigningRound.objects.get().status == SigningRound.OPEN
