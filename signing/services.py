@@ -7,7 +7,7 @@ import datetime
 import hashlib
 import ipaddress
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from reporting.models import AR, AuditReport, DecidedDocument
 from signing import seal as sealing
 from signing.certificate import installation_seal
 from signing.models import SealedOriginal, Signatory, Signature, SigningRound
+
+if TYPE_CHECKING:
+    from budgets.models import FiscalYear
 
 # How long a password confirmation counts as fresh.
 FRESH_FOR = datetime.timedelta(minutes=5)
@@ -294,7 +297,7 @@ def _seal(signing_round, board, auditors, *, final: bool, by: Any, at) -> Sealed
     return sealed
 
 
-def rounds_void(*, fiscal_year: Any, by: Any) -> list[SigningRound]:
+def rounds_void(*, fiscal_year: FiscalYear, by: Any) -> list[SigningRound]:
     """Reopening the year voids its rounds: they stay listed, marked "ersatt", with
     their signatures; a new closing starts a new round. Runs in the reopening's
     transaction (budgets.services.fiscal_year_reopen)."""
