@@ -202,13 +202,19 @@ def signature_add(
     _refuse_signing(signing_round, signatory, by)
     _refuse_stale(authentication, by, at)
     document = signing_round.document
+    signed_hash = hashlib.sha256(bytes(document.pdf)).hexdigest()
+    if signed_hash != document.sha256:
+        raise ServiceError(
+            "Den sparade årsredovisningen stämmer inte med sin kontrollsumma; ingen "
+            "underskrift är sparad. Kontakta systemadministratören."
+        )
     signature = save_recorded(
         Signature(
             signatory=signatory,
             name=signatory.name,
             title=signatory.title,
             signed_at=at,
-            document_sha256=hashlib.sha256(bytes(document.pdf)).hexdigest(),
+            document_sha256=signed_hash,
             authentication=authentication.method,
             ip_masked=mask_ip(ip),
         ),
