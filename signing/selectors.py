@@ -66,7 +66,13 @@ def unsent_reports(*, association: Association) -> list[DecidedDocument]:
             superseded=False,
             fiscal_year__closed_on__isnull=False,
         )
-        .exclude(signing_rounds__status__in=[s for s, _ in SigningRound.STATUSES if s != "ersatt"])
+        .exclude(
+            signing_rounds__status__in=[
+                SigningRound.OPEN,
+                SigningRound.BOARD_SEALED,
+                SigningRound.COMPLETE,
+            ]
+        )
         .defer("pdf", "snapshot")
         .order_by("-year")
     )

@@ -15,7 +15,7 @@ from finsam.forms import BoundedForm
 from finsam.services import ServiceError
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
 from signing import notifications, selectors, services
-from signing.models import SealedOriginal, Signatory
+from signing.models import SealedOriginal, Signatory, SigningRound
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -230,7 +230,7 @@ def sealed_download(request: HttpRequest, year: int) -> HttpResponse:
         SealedOriginal.objects.filter(
             signing_round__association=request.association,
             signing_round__year=year,
-            signing_round__status__in=["styrelsen_klar", "klar"],
+            signing_round__status__in=[SigningRound.BOARD_SEALED, SigningRound.COMPLETE],
         )
         .order_by("-sealed_at", "-id")
         .first()
