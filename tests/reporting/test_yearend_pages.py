@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from budgets.models import Actual, BalanceLine, FiscalYear, LedgerImport, SieUpload
+from budgets.services import fiscal_year_reopen
 from finsam.models import AuditEntry
 from members.models import Association, UserRole
 
@@ -68,7 +69,13 @@ def test_import_sie_command_refuses_another_associations_file_and_saves_nothing(
     assert after == before
 
 
-def test_upload_preview_apply_in_the_browser(demo, kansli):
+def test_upload_preview_apply_in_the_browser(demo, kansli, superuser):
+    # The demo closes 2020; reopened, the same file again changes nothing.
+    fiscal_year_reopen(
+        fiscal_year=FiscalYear.objects.get(association=demo, year=2020),
+        reason="Prov",
+        by=superuser,
+    )
     # Remove 2020 as if never imported: reopen nothing, just a fresh year 2021 file.
     content = SIE.read_bytes().replace(b"20200101 20201231", b"20200101 20201231")
     response = kansli.post(
@@ -94,6 +101,12 @@ def test_upload_preview_apply_in_the_browser(demo, kansli):
 
 
 def test_closing_a_year_in_the_browser_then_nothing_changes(demo, kansli, superuser, client):
+    # The demo closes 2020 at its date; reopened, the board closes it again here.
+    fiscal_year_reopen(
+        fiscal_year=FiscalYear.objects.get(association=demo, year=2020),
+        reason="Prov",
+        by=superuser,
+    )
     page = kansli.get("/vasteras/bokslut/2020/stang/").content.decode()
     assert "Kontroll före beslutet" in page
     response = kansli.post(
