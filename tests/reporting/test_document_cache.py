@@ -20,7 +20,7 @@ from members.models import Association, UserRole
 from reporting import document_cache, documents, render
 from reporting import services as reporting_services
 from reporting.models import VP
-from tests.decisions import decide
+from tests.decisions import decide, reopen
 
 
 @pytest.fixture
@@ -139,6 +139,7 @@ def test_a_decision_shows_on_the_next_request(demo, django_user_model):
     vastmanland = Association.objects.get(slug="vastmanland")
     client = _reader(django_user_model, vastmanland)
     url = "/vastmanland/dokument/verksamhetsplan/2024/"
+    reopen(vastmanland, 2024)  # closed by the demo at its annual report
     before, _ = _get(client, url)
     assert "Utkast – inte beslutat." in before
     version = BudgetVersion.objects.filter(

@@ -17,6 +17,7 @@ from budgets.models import Actual, BalanceLine, FiscalYear, LedgerImport, SieUpl
 from budgets.services import fiscal_year_reopen
 from finsam.models import AuditEntry
 from members.models import Association, UserRole
+from tests.decisions import reopen
 
 SIE = settings.BASE_DIR / "fixtures" / "budgets" / "vasteras-2020.se"
 
@@ -139,6 +140,7 @@ def test_closing_a_year_in_the_browser_then_nothing_changes(demo, kansli, superu
 
 
 def test_balance_line_with_a_malformed_amount_is_refused(demo, kansli):
+    reopen(demo, 2020)  # closed by the demo at its annual report
     count = BalanceLine.objects.count()
     response = kansli.post(
         "/vasteras/bokslut/2020/balanser/",
@@ -160,6 +162,7 @@ def test_balance_line_with_a_malformed_amount_is_refused(demo, kansli):
 def test_styrelse_reads_but_cannot_write(demo, styrelse_user, client):
     UserRole.objects.create(user=styrelse_user, association=demo, role=UserRole.STYRELSE)
     client.force_login(styrelse_user)
+    reopen(demo, 2020)  # closed by the demo at its annual report
     assert client.get("/vasteras/bokslut/2020/").status_code == 200
     assert "Stäng 2020" not in client.get("/vasteras/bokslut/2020/").content.decode()
     response = client.post(
