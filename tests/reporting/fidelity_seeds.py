@@ -316,6 +316,12 @@ SEEDS = {
             ("Årets resultat", "-102 0 0 0 0"),
             ("Eget kapital vid årets slut", "418 418 418 418 418"),
             ("ESF-Unga SKU", "250 250 250"),
+            # a 0 where the seed prints 0, never a dash
+            ("Processtödjare", "0 381 410 420 430"),
+            ("Ombyggnad hemsida, ny plattform", "0 0 30 0 0"),
+            ("LF och ensamkommandes hälsa", "637 0 0 0 0"),
+            ("Dans för hälsa", "20 0 0 0 0"),
+            ("Självutvärderingar", "0 0 40 40 40"),
             ("Ökning (−)/minskning (+) kortfristiga", "-122,7 163,6 0,0 0,0 0,0"),
             ("Ökning (+)/minskning (−) kortfristiga", "-206,7 -416,2 0,0 0,0 0,0"),
             ("Årets kassaflöde", "-430,9 -252,6 0,0 0,0 0,0"),
