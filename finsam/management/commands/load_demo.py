@@ -5,7 +5,8 @@ the order below, since budgets link to insatser and reports read both. The budge
 come last: `budgets.demo` lives each association's history in date order (outcome,
 year-ends, forecasts, then the board's decisions and the closings of the years at
 their dates), so every decided plan and closed annual report is frozen with what was
-known at its date. `--with-users` also makes the demo log-ins, and only when DEBUG
+known at its date. Last, `signing.demo` has the board and the auditors sign the
+closed year 2024 of Västmanland, as the seed's evidence pages show. `--with-users` also makes the demo log-ins, and only when DEBUG
 is on.
 """
 
