@@ -342,63 +342,25 @@ def budget_result_table(report: OperatingReport | None, s: YearStatements, year:
 def cost_distribution_blocks(
     s: YearStatements, report: OperatingReport | None, base: str = "kostnader"
 ) -> list:
-    """Kostnadsfördelning: each category's share of the year's operating costs, or
-    of its income where the association reports it so (`base="intakter"`, as Västerås
-    2020 does); the caption says which."""
+    """Kostnadsfördelning. Of the income (`base="intakter"`, as Västerås 2020): each
+    category's outcome and budget in kronor, its share of the year's income, and the
+    outcome's difference from the budget in kronor and in percent of the budget. Of
+    the costs: each column's share of its own costs (outcome, budget, last year's
+    outcome), each summing to 100. The caption names the base."""
     if s.costs is None or not s.costs.percent:
         return []
-    budget = (
-        cost_distribution(
-            {
-                sec.key: -sec.total.budget_cost
-                for sec in report.sections
-                if sec.key != "intakter" and sec.total.budget_cost is not None
-            }
-        )
-        if report is not None
-        else None
-    )
-    before = s.previous.costs if s.previous and s.previous.costs else None
-    if base == "intakter" and s.income is not None and s.income.verksamhetens_intakter:
-        income = s.income.verksamhetens_intakter
-        now_share = {k: round_to(v * 100 / income, 0) for k, v in s.costs.costs.items()}
+    budget = {
+        sec.key: -sec.total.budget_cost
+        for sec in (report.sections if report is not None else ())
+        if sec.key != "intakter" and sec.total.budget_cost is not None
+    }
+    income = s.income.verksamhetens_intakter if s.income is not None else None
+    if base == "intakter" and income:
+        table, chart = _costs_against_budget(s, budget, income)
         base_text = "verksamhetens intäkter"
     else:
-        now_share = {k: Decimal(v) for k, v in s.costs.percent.items()}
+        table, chart = _cost_shares(s, budget)
         base_text = "verksamhetens kostnader"
-    columns = [f"Utfall {s.year} (kr)", f"Andel utfall {s.year} (%)"]
-    if budget is not None and budget.percent:
-        columns.append(f"Andel budget {s.year} (%)")
-    if before is not None and before.percent:
-        columns.append(f"Andel utfall {s.year - 1} (%)")
-    rows, shown = [], []
-    for key, label in COST_CATEGORIES:
-        values = [s.costs.costs.get(key), now_share.get(key)]
-        if budget is not None and budget.percent:
-            values.append(budget.percent.get(key))
-        if before is not None and before.percent:
-            values.append(before.percent.get(key))
-        if not any(values):  # a category the association has no costs in, any year
-            continue
-        rows.append(Row(label, values))
-        shown.append((key, label))
-    table = Table(
-        f"Kostnadsfördelning {s.year}, andel av {base_text}",
-        columns,
-        rows,
-        unit=MIXED,
-        sheet="Kostnadsfördelning",
-        first_column="Kostnadsslag",
-    ).without_empty_columns()
-    series = [(f"Utfall {s.year}", [now_share.get(k, 0) for k, _ in shown])]
-    if budget is not None and budget.percent:
-        series.append(("Budget", [budget.percent.get(k, 0) for k, _ in shown]))
-    chart = charts.bars(
-        title=f"Kostnadsfördelning {s.year}: andel av {base_text}",
-        unit="%",
-        labels=[label for _, label in shown],
-        series=series,
-    )
     from reporting.markdown import render
 
     blocks: list = [Chart(chart), table]
@@ -415,6 +377,121 @@ def cost_distribution_blocks(
             )
         )
     return blocks
+
+
+def _shown_categories(s: YearStatements, *others: dict) -> list[tuple[str, str]]:
+    """The categories with a cost in any column (one without costs is left out)."""
+    return [
+        (key, label)
+        for key, label in COST_CATEGORIES
+        if s.costs.costs.get(key) or any(o.get(key) for o in others)
+    ]
+
+
+def _percent_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return round_to(part * 100 / whole, 0)
+
+
+def _costs_against_budget(
+    s: YearStatements, budget: dict[str, Decimal], income: Decimal
+) -> tuple[Table, str]:
+    year = s.year
+    shown = _shown_categories(s, budget)
+
+    def row(label: str, outcome: Decimal, planned: Decimal | None, strong=False) -> Row:
+        diff = None if planned is None else planned - outcome
+        return Row(
+            label,
+            [
+                outcome,
+                _percent_of(outcome, income),
+                planned,
+                diff,
+                _percent_of(diff, planned),
+            ],
+            strong,
+        )
+
+    rows = [row(label, s.costs.costs.get(key, ZERO), budget.get(key)) for key, label in shown]
+    rows.append(
+        row(
+            "Summa verksamhetens kostnader",
+            sum((s.costs.costs.get(k, ZERO) for k, _ in shown), ZERO),
+            sum((budget[k] for k, _ in shown if k in budget), ZERO) if budget else None,
+            True,
+        )
+    )
+    table = Table(
+        f"Kostnadsfördelning {year}, andel av verksamhetens intäkter, utfall mot budget",
+        [
+            f"Utfall {year} (kr)",
+            f"Andel av intäkterna {year} (%)",
+            f"Budget {year} (kr)",
+            "Budget − utfall (kr)",
+            "Budget − utfall (% av budget)",
+        ],
+        rows,
+        unit=MIXED,
+        sheet="Kostnadsfördelning",
+        first_column="Kostnadsslag",
+    ).without_empty_columns()
+    series = [(f"Utfall {year}", [_tkr(s.costs.costs.get(k, ZERO)) for k, _ in shown])]
+    if budget:
+        series.append((f"Budget {year}", [_tkr(budget.get(k, ZERO)) for k, _ in shown]))
+    chart = charts.bars(
+        title=f"Kostnadsfördelning {year}: utfall och budget (tkr)",
+        unit="tkr",
+        labels=[label for _, label in shown],
+        series=series,
+    )
+    return table, chart
+
+
+def _cost_shares(s: YearStatements, budget: dict[str, Decimal]) -> tuple[Table, str]:
+    year = s.year
+    planned = cost_distribution(budget).percent if budget else {}
+    before = s.previous.costs.percent if s.previous and s.previous.costs else {}
+    shown = _shown_categories(s, budget, before)
+    columns = [
+        (f"Utfall {year} (kr)", s.costs.costs, False),
+        (f"Andel utfall {year} (%)", s.costs.percent, True),
+        (f"Andel budget {year} (%)", planned, True),
+        (f"Andel utfall {year - 1} (%)", before, True),
+    ]
+    columns = [c for c in columns if c[1]]
+    rows = [Row(label, [values.get(key) for _, values, _ in columns]) for key, label in shown]
+    rows.append(
+        Row(
+            "Summa verksamhetens kostnader",
+            [
+                Decimal(100) if share else sum((values.get(k, ZERO) for k, _ in shown), ZERO)
+                for _, values, share in columns
+            ],
+            True,
+        )
+    )
+    table = Table(
+        f"Kostnadsfördelning {year}, andel av verksamhetens kostnader "
+        "(utfall, budget och förra årets utfall var för sig)",
+        [heading for heading, _, _ in columns],
+        rows,
+        unit=MIXED,
+        sheet="Kostnadsfördelning",
+        first_column="Kostnadsslag",
+        shares_of_whole=[heading for heading, _, share in columns if share],
+    ).without_empty_columns()
+    series = [(f"Utfall {year}", [s.costs.percent.get(k, 0) for k, _ in shown])]
+    if planned:
+        series.append((f"Budget {year}", [planned.get(k, 0) for k, _ in shown]))
+    chart = charts.bars(
+        title=f"Kostnadsfördelning {year}: andel av verksamhetens kostnader",
+        unit="%",
+        labels=[label for _, label in shown],
+        series=series,
+    )
+    return table, chart
 
 
 def direct_cost_share(s: YearStatements, base: str = "kostnader") -> int | None:
