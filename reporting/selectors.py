@@ -126,10 +126,22 @@ class YearStatements:
     costs: CostDistribution | None
     previous: YearStatements | None
     findings: tuple[str, ...]
+    # Whether the year's outcome is stored (a year may hold only its year-end balances
+    # and the key figures of an earlier annual report).
+    has_outcome: bool = True
 
     @property
     def is_empty(self) -> bool:
         return self.figures is None
+
+    @property
+    def previous_with_outcome(self) -> YearStatements | None:
+        """Last year's statements where its outcome is known, else None: a column of
+        last year is printed from what is known, never as zeros."""
+        before = self.previous
+        if before is None or before.figures is None or not before.has_outcome:
+            return None
+        return before
 
     def as_json(self) -> dict:
         """The JSON of `manage.py statements --format json`."""
@@ -222,6 +234,7 @@ def _statements(year: int, data: dict[int, _Year], with_previous: bool) -> YearS
         costs=cost_distribution(this.categories),
         previous=previous,
         findings=tuple(findings),
+        has_outcome=this.has_outcome,
     )
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from budgets.models import BalanceLine
 from finsam.money import round_to
 from reporting import charts
-from reporting.documents.blocks import KR, MIXED, TKR, TKR1, Chart, Row, Section, Table, Text
+from reporting.documents.blocks import KR, MIXED, TKR, Chart, Row, Section, Table, Text
 from reporting.selectors import OperatingReport, OverviewYear, YearStatements
 from reporting.statements import CEILING_PERCENT, COST_CATEGORIES, cost_distribution
 
@@ -132,7 +132,7 @@ def _rows(now, before, names, notes: NoteNumbers) -> list[Row]:
 def statement_sections(s: YearStatements, start: int, notes: NoteNumbers) -> list[Section]:
     """Resultaträkning, balansräkning (with Ansvarsförbindelser) and kassaflödesanalys."""
     year = s.year
-    before = s.previous if s.previous and s.previous.figures else None
+    before = s.previous_with_outcome
     columns = [str(year), str(year - 1)] if before else [str(year)]
 
     def cut(rows: list[Row]) -> list[Row]:
@@ -452,7 +452,8 @@ def _costs_against_budget(
 def _cost_shares(s: YearStatements, budget: dict[str, Decimal]) -> tuple[Table, str]:
     year = s.year
     planned = cost_distribution(budget).percent if budget else {}
-    before = s.previous.costs.percent if s.previous and s.previous.costs else {}
+    last = s.previous_with_outcome
+    before = last.costs.percent if last is not None and last.costs else {}
     shown = _shown_categories(s, budget, before)
     columns = [
         (f"Utfall {year} (kr)", s.costs.costs, False),
@@ -532,10 +533,10 @@ def equity_blocks(overview: list[OverviewYear]) -> list:
 
 
 def balance_requirement(s: YearStatements) -> Table:
-    """Balanskravsresultat in tkr with one decimal, as the seeds print it."""
+    """Balanskravsresultat in kronor, as every other statement of the report."""
 
     def column(x):
-        if x is None or x.figures is None:
+        if x is None or x.figures is None or not x.has_outcome:
             return [None, None, None]
         return [
             x.income.arets_resultat,
@@ -557,7 +558,7 @@ def balance_requirement(s: YearStatements) -> Table:
             Row(label, [now[i], before[i]] if has_before else [now[i]], strong)
             for i, (label, strong) in enumerate(labels)
         ],
-        unit=TKR1,
+        unit=KR,
         sheet="Balanskrav",
     )
 
@@ -598,7 +599,8 @@ def income_note(number: str, actuals: list[dict], year: int) -> Table | None:
 def cost_note(number: str, s: YearStatements) -> Table | None:
     if s.costs is None:
         return None
-    before = s.previous.costs if s.previous and s.previous.costs else None
+    last = s.previous_with_outcome
+    before = last.costs if last is not None else None
     rows = [
         Row(
             label,
@@ -616,9 +618,7 @@ def cost_note(number: str, s: YearStatements) -> Table | None:
             "Summa verksamhetens kostnader",
             [
                 s.income.verksamhetens_kostnader,
-                s.previous.income.verksamhetens_kostnader
-                if s.previous and s.previous.income
-                else None,
+                last.income.verksamhetens_kostnader if last is not None else None,
             ],
             True,
         )
@@ -678,7 +678,7 @@ def balance_note(number: str, key: str, lines: list, year: int) -> Table | None:
 
 def equity_note(number: str, s: YearStatements) -> Table:
     def column(x: YearStatements | None) -> list:
-        if x is None or x.figures is None:
+        if x is None or x.figures is None or not x.has_outcome:
             return [None, None, None, None]
         return [
             x.figures.equity_opening,
