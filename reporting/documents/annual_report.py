@@ -463,6 +463,7 @@ def _reason_tables(year: int, stats: list[ParticipantStats]) -> list:
                 unit=MIXED,
                 sheet=f"Avslut {st.insats.name}"[:31],
                 first_column="Avslutsorsak",
+                shares_of_whole=["Andel av avslutade (%)"],
             )
         )
     return blocks
