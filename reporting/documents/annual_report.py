@@ -163,22 +163,28 @@ def _load(association: Association, year: int) -> _Data:
 
 
 def _ran_in(year: int, d: _Data) -> list[Insats]:
-    """The structural insatser that ran in the year: with outcome, budget or
-    activities that year, or with a start on or before it (the period check is in the
-    query). One granted without a start and without a krona is not yet running."""
+    """The structural insatser that ran in the year (the period check is in the
+    query): with outcome, budget or activities that year, started by then, or
+    ongoing without a known start. One only granted, without a start and without a
+    krona that year, had not begun (Västerås's Arbetsgivarkoordinator, a 2022 insats,
+    is not described in 2020)."""
     money = {
         r.label
         for r in (d.report.insatser if d.report is not None else ())
         if r.outcome_net or r.budget_net
     }
     active = {a.insats_id for a in d.activities}
-    return [
-        i
-        for i in d.structural
-        if i.name in money
-        or i.pk in active
-        or (i.start is not None and i.start.year <= year and i.status != Insats.ANSOKAN)
-    ]
+
+    def ran(i: Insats) -> bool:
+        if i.name in money or i.pk in active:
+            return True
+        if i.status == Insats.ANSOKAN:
+            return False
+        if i.start is not None:
+            return i.start.year <= year
+        return i.status in (Insats.PAGAENDE, Insats.AVSLUTAD)
+
+    return [i for i in d.structural if ran(i)]
 
 
 def annual_report(association: Association, year: int) -> Document:
