@@ -413,7 +413,7 @@ def _participant_blocks(year: int, stats: list[ParticipantStats]) -> list:
             "Avslutade",
             "Pågående",
             "Till arbete eller studier",
-            "Andel till arbete eller studier (%)",
+            "Andel till arbete eller studier av avslutade efter prövotiden (%)",
         ],
         rows,
         unit=MIXED,
