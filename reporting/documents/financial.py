@@ -566,6 +566,16 @@ def balance_requirement(s: YearStatements) -> Table:
 # --- Notes ------------------------------------------------------------------------------
 
 
+def _has_year(values: dict[tuple, Decimal], year: int) -> bool:
+    return any(y == year for (_, y) in values)
+
+
+def _known_sum(values: dict[tuple, Decimal], year: int) -> Decimal | None:
+    """The sum of a year's figures, None when the year has none (not a false 0)."""
+    found = [v for (_, y), v in values.items() if y == year]
+    return sum(found, ZERO) if found else None
+
+
 def income_note(number: str, actuals: list[dict], year: int) -> Table | None:
     totals: dict[tuple[int, int], Decimal] = {}
     names: dict[int, tuple[int, str]] = {}
@@ -578,16 +588,7 @@ def income_note(number: str, actuals: list[dict], year: int) -> Table | None:
         Row(name, [totals.get((line_id, year)), totals.get((line_id, year - 1))])
         for line_id, (_, name) in sorted(names.items(), key=lambda kv: kv[1])
     ]
-    rows.append(
-        Row(
-            "Summa",
-            [
-                sum((v for (_, y), v in totals.items() if y == year), ZERO),
-                sum((v for (_, y), v in totals.items() if y == year - 1), ZERO),
-            ],
-            True,
-        )
-    )
+    rows.append(Row("Summa", [_known_sum(totals, year), _known_sum(totals, year - 1)], True))
     return Table(
         f"Not {number}. Verksamhetens intäkter",
         [str(year), str(year - 1)],
@@ -658,12 +659,15 @@ def balance_note(number: str, key: str, lines: list, year: int) -> Table | None:
     rows = [
         Row(label, [values.get((label, year)), values.get((label, year - 1))]) for label in labels
     ]
+    # A year with balances but none of this item holds 0 of it; a year without any
+    # stored balances is not known and prints nothing.
+    known = {line.fiscal_year.year for line in lines}
     rows.append(
         Row(
             total,
             [
-                sum((v for (_, y), v in values.items() if y == year), ZERO),
-                sum((v for (_, y), v in values.items() if y == year - 1), ZERO),
+                _known_sum(values, y) if _has_year(values, y) else (ZERO if y in known else None)
+                for y in (year, year - 1)
             ],
             True,
         )
