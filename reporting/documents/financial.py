@@ -167,7 +167,7 @@ def statement_sections(s: YearStatements, start: int, notes: NoteNumbers) -> lis
             columns,
             cut(_rows(s.cash_flow, flow_before, CASH, NoteNumbers(enabled=False))),
             sheet="Kassaflödesanalys",
-        )
+        ).without_empty_columns()  # last year's flow needs the balances before it
         sections.append(Section("kassaflodesanalys", str(start + 2), "Kassaflödesanalys", [cash]))
     return sections
 
