@@ -516,7 +516,7 @@ def equity_blocks(overview: list[OverviewYear]) -> list:
         return []
     table = Table(
         "Eget kapital i förhållande till årets medlemsbidrag (rekommenderat tak 20 %)",
-        ["Eget kapital (kr)", "Medlemsbidrag (kr)", "Andel (%)"],
+        ["Eget kapital (kr)", "Medlemsbidrag (kr)", "Andel av medlemsbidragen (%)"],
         [Row(str(o.year), [o.equity, o.contributions, o.equity_share_percent]) for o in shown],
         unit=MIXED,
         sheet="Eget kapital mot taket",
