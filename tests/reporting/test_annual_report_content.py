@@ -24,6 +24,7 @@ PAGES = {
     "vasteras-2020": "/vasteras/dokument/arsredovisning/2020/",
     "vasteras-2019": "/vasteras/dokument/arsredovisning/2019/",
     "vastmanland-2024": "/vastmanland/dokument/arsredovisning/2024/",
+    "vastmanland-2023": "/vastmanland/dokument/arsredovisning/2023/",
     "vasteras-plan-2022": "/vasteras/dokument/verksamhetsplan/2022/",
 }
 
@@ -174,6 +175,16 @@ def test_a_previous_year_without_outcome_is_left_out_not_printed_as_zeros(pages)
     assert "Summa verksamhetens kostnader -12 115 524 Not 4." in page
     # what is known of 2018 is its key figures, in the five-year overview
     assert "Årets resultat (tkr) 1 276 1 439 1 408 2 787" in page
+
+
+def test_a_note_prints_no_sum_for_a_year_without_figures(pages):
+    """Västmanland 2022 holds balances but no outcome: Not 2 of 2023 has no 2022
+    column (it printed a lone 0), Not 5 has 0 for 2022, whose balances are known."""
+    page = pages["vastmanland-2023"]
+    assert "Not 2. Verksamhetens intäkter Belopp i kr 2023 Staten (AF+FK) 3 515 000" in page
+    assert "Övriga intäkter 100 000 Summa 7 130 004 Not 3." in page
+    assert "Summa kortfristiga placeringar 0 0 Not 6. Eget kapital" in page
+    assert "Kassaflödesanalys Belopp i kr 2023 Den löpande verksamheten" in page
 
 
 # --- A new association's document ---------------------------------------------------------
