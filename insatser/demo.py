@@ -66,7 +66,8 @@ def _activities(insats, rows: list[dict]) -> None:
     for row in rows:
         services.activity_save(
             insats=insats,
-            date=row["date"],
+            date=row.get("date"),
+            year=row.get("year"),
             title=row["title"],
             kind=row["kind"],
             attendees=row["attendees"],

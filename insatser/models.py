@@ -3,6 +3,7 @@ decisions and their aggregated follow-up (counts only, never personal data)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -361,19 +362,26 @@ class Activity(models.Model):
     ]
 
     insats = models.ForeignKey(Insats, on_delete=models.CASCADE, related_name="activities")
-    date = models.DateField("datum")
+    # The year it belongs to; the date only where it is known (a report that names
+    # the month or nothing prints no invented day).
+    year = models.PositiveIntegerField("år")
+    date = models.DateField("datum", null=True, blank=True)
     title = models.CharField("rubrik", max_length=200)
     kind = models.CharField("slag", max_length=20, choices=KINDS)
     attendees = models.PositiveIntegerField("antal deltagare")
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
-        ordering = ["date", "pk"]
+        ordering = ["year", "date", "pk"]
         verbose_name = "aktivitet"
         verbose_name_plural = "aktiviteter"
 
     def __str__(self) -> str:
-        return f"{self.date} {self.title}"
+        return f"{self.date or self.year} {self.title}"
+
+    def clean(self) -> None:
+        if self.date is not None and self.year and self.date.year != self.year:
+            raise ValidationError({"date": f"Datumet ligger inte i år {self.year}."})
 
 
 class Goal(models.Model):

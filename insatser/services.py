@@ -425,11 +425,10 @@ def breakdown_save(
     )
 
 
-def _refuse_closed(insats: Insats, date: datetime.date | None) -> None:
+def _refuse_closed_year(insats: Insats, year: int) -> None:
     from budgets.services import refuse_closed_year
 
-    if date is not None:
-        refuse_closed_year(insats.association, date.year)
+    refuse_closed_year(insats.association, year)
 
 
 @transaction.atomic
@@ -440,13 +439,18 @@ def activity_save(
     title: str,
     kind: str,
     attendees: int | None,
+    year: int | None = None,
     activity: Activity | None = None,
     expected_version: int | None = None,
     by: Any = None,
 ) -> Activity:
-    """Add or change one activity (training, seminar, meeting place) of an insats."""
-    if date is None:
-        raise ServiceError("Ange ett datum.", field="date")
+    """Add or change one activity (training, seminar, meeting place) of an insats. The
+    date is optional where only the year is known; nothing is made up for it."""
+    if date is None and year is None:
+        raise ServiceError("Ange ett datum, eller året om datumet inte är känt.", field="date")
+    if date is not None and year is not None and date.year != year:
+        raise ServiceError(f"Datumet {date} ligger inte i år {year}.", field="date")
+    year = date.year if date is not None else year
     title = (title or "").strip()
     if not title:
         raise ServiceError("Ange en rubrik.", field="title")
@@ -454,16 +458,17 @@ def activity_save(
         raise ServiceError("Välj ett slag av aktivitet.", field="kind")
     if attendees is None or attendees < 0:
         raise ServiceError("Antalet deltagare kan inte vara negativt.", field="attendees")
-    _refuse_closed(insats, date)
+    _refuse_closed_year(insats, year)
     if activity is not None:
         activity = Activity.objects.select_for_update().get(pk=activity.pk, insats=insats)
         check_version(activity, expected_version, what=f"Aktiviteten {activity.title}")
-        _refuse_closed(insats, activity.date)
+        _refuse_closed_year(insats, activity.year)
         before = snapshot(activity)
     else:
         activity = Activity(insats=insats)
         before = None
-    activity.date, activity.title, activity.kind, activity.attendees = date, title, kind, attendees
+    activity.year, activity.date = year, date
+    activity.title, activity.kind, activity.attendees = title, kind, attendees
     try:
         return save_audited(activity, association_id=insats.association_id, by=by, before=before)
     except ValidationError as exc:
@@ -473,5 +478,5 @@ def activity_save(
 @transaction.atomic
 def activity_delete(*, insats: Insats, activity: Activity, by: Any = None) -> None:
     activity = Activity.objects.select_for_update().get(pk=activity.pk, insats=insats)
-    _refuse_closed(insats, activity.date)
+    _refuse_closed_year(insats, activity.year)
     delete_recorded(activity, association_id=insats.association_id, by=by)

@@ -278,7 +278,16 @@ def index(request: HttpRequest) -> HttpResponse:
 class ActivityForm(BoundedForm, forms.Form):
     """An activity of a structural insats: counts only, no names of those who came."""
 
-    date = forms.DateField(label="Datum", widget=DateInput())
+    date = forms.DateField(
+        label="Datum", widget=DateInput(), required=False, help_text="Om det är känt."
+    )
+    year = forms.IntegerField(
+        label="År",
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text="Räcker när datumet inte är känt.",
+    )
     title = forms.CharField(
         label="Rubrik", max_length=200, help_text="Till exempel Dejt med en verkSAMhet."
     )
@@ -895,6 +904,7 @@ def activity_add(request: HttpRequest, insats_id: int) -> HttpResponse:
             services.activity_save(
                 insats=insats,
                 date=form.cleaned_data["date"],
+                year=form.cleaned_data["year"],
                 title=form.cleaned_data["title"],
                 kind=form.cleaned_data["kind"],
                 attendees=form.cleaned_data["attendees"],

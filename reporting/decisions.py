@@ -11,7 +11,7 @@ from typing import Any
 
 from budgets.models import BudgetVersion, FiscalYear
 from members.models import Association, StateAllocation
-from reporting import documents, render, snapshots
+from reporting import consistency, documents, render, snapshots
 from reporting.models import AR, VP, DecidedDocument
 
 
@@ -58,6 +58,8 @@ def check_document(doc: documents.Document) -> Checklist:
             isinstance(b, documents.Text) and b.empty and b.key for b in section.blocks
         ):
             found.warnings.append(f"Avsnittet ”{title}” är tomt.")
+    # What the document says must agree with itself (reporting/consistency.py).
+    found.warnings.extend(consistency.check(doc))
     return found
 
 

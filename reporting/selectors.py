@@ -131,10 +131,22 @@ class YearStatements:
     costs: CostDistribution | None
     previous: YearStatements | None
     findings: tuple[str, ...]
+    # Whether the year's outcome is stored (a year may hold only its year-end balances
+    # and the key figures of an earlier annual report).
+    has_outcome: bool = True
 
     @property
     def is_empty(self) -> bool:
         return self.figures is None
+
+    @property
+    def previous_with_outcome(self) -> YearStatements | None:
+        """Last year's statements where its outcome is known, else None: a column of
+        last year is printed from what is known, never as zeros."""
+        before = self.previous
+        if before is None or before.figures is None or not before.has_outcome:
+            return None
+        return before
 
     def as_json(self) -> dict:
         """The JSON of `manage.py statements --format json`."""
@@ -253,6 +265,7 @@ def _statements(year: int, data: dict[int, _Year], with_previous: bool) -> YearS
         costs=cost_distribution(this.categories),
         previous=previous,
         findings=tuple(findings),
+        has_outcome=this.has_outcome,
     )
 
 
@@ -408,12 +421,15 @@ class OperatingReport:
     insatser: tuple[OperatingRow, ...]
 
 
+# The members' contributions are the driftredovisning's income; other operating
+# income (a fee, a refund) is the kansli's and stands among the administration, as
+# Västmanland 2024 prints its 5 tkr (Summa intäkter 19 038, administration 5 − 2 436).
 SECTIONS = (
-    ("intakter", "Intäkter", lambda line: line.group in OPERATING_INCOME_GROUPS),
+    ("intakter", "Intäkter", lambda line: line.group == BudgetLine.CONTRIBUTION),
     (
         "administration",
         "Administrativa kostnader",
-        lambda line: line.group == BudgetLine.ADMINISTRATION,
+        lambda line: line.group in (BudgetLine.ADMINISTRATION, BudgetLine.OTHER_INCOME),
     ),
     ("individ", "Individinsatser", lambda line: line.cost_category == "individ"),
     ("struktur", "Strukturella insatser", lambda line: line.cost_category == "struktur"),
@@ -421,9 +437,44 @@ SECTIONS = (
 )
 
 
-def operating_report(*, association: Association, year: int) -> OperatingReport:
-    """Five queries: lines, outcome, budget versions, budget amounts, contributions."""
-    lines = list(BudgetLine.objects.filter(association=association).select_related("insats"))
+def _insats_row_label(rows: list[tuple[BudgetLine, OperatingRow]], insats_name: str) -> str:
+    """An insats's row is named as the year's budget names it (the line the board
+    budgeted under), else as the line with the year's outcome, else after the insats:
+    a renamed or relinked line never splits the insats into two rows."""
+    if len(rows) == 1:
+        return rows[0][1].label
+    for has in (
+        lambda r: r.budget_income is not None or r.budget_cost is not None,
+        lambda r: r.outcome_income or r.outcome_cost,
+    ):
+        found = [line.name for line, row in rows if has(row)]
+        if len(found) == 1:
+            return found[0]
+    return insats_name
+
+
+def _grouped_by_insats(
+    rows: list[tuple[BudgetLine, OperatingRow]],
+) -> list[OperatingRow]:
+    """One row per insats (its lines summed), the lines without insats as they are,
+    in the order of each group's first line."""
+    groups: dict[tuple[str, int], list[tuple[BudgetLine, OperatingRow]]] = {}
+    for line, row in rows:
+        key = ("insats", line.insats_id) if line.insats_id else ("line", line.id)
+        groups.setdefault(key, []).append((line, row))
+    result = []
+    for (kind, _), members in groups.items():
+        if kind == "line" or len(members) == 1:
+            result.extend(row for _, row in members)
+            continue
+        label = _insats_row_label(members, members[0][0].insats.name)
+        result.append(_sum_rows(label, [row for _, row in members]))
+    return result
+
+
+def _operating_amounts(association: Association, year: int):
+    """Outcome per line and year, the year's budget per line and its version, and the
+    contributions (four queries)."""
     outcome: dict[tuple[int, int], Decimal] = {}
     for row in (
         Actual.objects.filter(line__association=association, year__in=[year - 1, year])
@@ -441,45 +492,53 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
             )
         )
     contributions = contribution_amounts(association=association, years=[year])
+    return outcome, version, budget, contributions
 
-    def row_for(line: BudgetLine) -> OperatingRow | None:
-        now, before = outcome.get((line.id, year)), outcome.get((line.id, year - 1))
-        planned = budget.get(line.id)
-        if line.from_contributions and version is not None:
-            known, amount = contribution_for(contributions, _contribution_key(line), year)
-            if known:
-                planned = amount
-        if now is None and before is None and planned is None:
-            return None
-        sign = 1 if line.is_income else -1
 
-        def split(value: Decimal | None) -> tuple[Decimal, Decimal]:
-            value = value or ZERO
-            return (value, ZERO) if sign > 0 else (ZERO, -value)
+def _operating_row(line: BudgetLine, year: int, amounts) -> OperatingRow | None:
+    outcome, version, budget, contributions = amounts
+    now, before = outcome.get((line.id, year)), outcome.get((line.id, year - 1))
+    planned = budget.get(line.id)
+    if line.from_contributions and version is not None:
+        known, amount = contribution_for(contributions, _contribution_key(line), year)
+        if known:
+            planned = amount
+    if now is None and before is None and planned is None:
+        return None
+    sign = 1 if line.is_income else -1
 
-        oi, oc = split(now)
-        # No outcome the year before (a new line, or the association's first year) is
-        # None, not 0, so a column of last year's outcome is left out where it has none.
-        pi, pc = (None, None) if before is None else split(before)
-        if planned is None:
-            bi = bc = None
-        else:
-            bi, bc = split(planned)
-        return OperatingRow(line.name, oi, oc, bi, bc, pi, pc)
+    def split(value: Decimal | None) -> tuple[Decimal, Decimal]:
+        value = value or ZERO
+        return (value, ZERO) if sign > 0 else (ZERO, -value)
 
+    oi, oc = split(now)
+    # No outcome the year before (a new line, or the association's first year) is
+    # None, not 0, so a column of last year's outcome is left out where it has none.
+    pi, pc = (None, None) if before is None else split(before)
+    bi, bc = (None, None) if planned is None else split(planned)
+    return OperatingRow(line.name, oi, oc, bi, bc, pi, pc)
+
+
+def operating_report(*, association: Association, year: int) -> OperatingReport:
+    """Five queries: lines, outcome, budget versions, budget amounts, contributions.
+    The lines of one insats make one row (see `_grouped_by_insats`)."""
+    lines = list(BudgetLine.objects.filter(association=association).select_related("insats"))
+    amounts = _operating_amounts(association, year)
     # One pass over the lines: each line's row is made once and goes to its section
     # (the first that it belongs to), the financial items and its insats.
-    by_section: dict[str, list[OperatingRow]] = {key: [] for key, _, _ in SECTIONS}
+    by_section: dict[str, list[tuple[BudgetLine, OperatingRow]]] = {
+        key: [] for key, _, _ in SECTIONS
+    }
     financial_rows: list[OperatingRow] = []
     by_insats: dict[int, list[OperatingRow]] = {}
     names: dict[int, str] = {}
     for line in lines:
-        row = row_for(line)
+        row = _operating_row(line, year, amounts)
         if row is None:
             continue
         for key, _, belongs in SECTIONS:
             if belongs(line):
-                by_section[key].append(row)
+                by_section[key].append((line, row))
                 break
         if line.group in (BudgetLine.FINANCIAL_INCOME, BudgetLine.FINANCIAL_COST):
             financial_rows.append(row)
@@ -489,7 +548,7 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
     sections = [
         OperatingSection(key, label, tuple(rows), _sum_rows(f"Summa {label.lower()}", rows))
         for key, label, _ in SECTIONS
-        if (rows := by_section[key])
+        if (rows := _grouped_by_insats(by_section[key]))
     ]
     operating_total = _sum_rows("Summa", [s.total for s in sections])
     financial = _sum_rows("Finansiella intäkter och kostnader", financial_rows)

@@ -33,6 +33,7 @@ from reporting.documents.blocks import (
 )
 from reporting.documents.common import (
     NARRATIVE_TITLES,
+    counted,
     cover,
     escape_md,
     goal_table,
@@ -127,9 +128,9 @@ def _load(association: Association, year: int) -> _Data:
         stats=_participant_stats(association, year),
         structural=structural,
         activities=list(
-            Activity.objects.filter(insats__association=association, date__year=year)
+            Activity.objects.filter(insats__association=association, year=year)
             .select_related("insats")
-            .order_by("insats__pk", "date", "pk")
+            .order_by("insats__pk", "pk")  # as entered: a date is not always known
         ),
         indicators=list(Indicator.objects.filter(association=association, year=year)),
         steering=list(SteeringDocument.objects.filter(association=association)),
@@ -161,9 +162,35 @@ def _load(association: Association, year: int) -> _Data:
     )
 
 
+def _ran_in(year: int, d: _Data) -> list[Insats]:
+    """The structural insatser that ran in the year (the period check is in the
+    query): with outcome, budget or activities that year, started by then, or
+    ongoing without a known start. One only granted, without a start and without a
+    krona that year, had not begun (Västerås's Arbetsgivarkoordinator, a 2022 insats,
+    is not described in 2020)."""
+    money = {
+        r.label
+        for r in (d.report.insatser if d.report is not None else ())
+        if r.outcome_net or r.budget_net
+    }
+    active = {a.insats_id for a in d.activities}
+
+    def ran(i: Insats) -> bool:
+        if i.name in money or i.pk in active:
+            return True
+        if i.status == Insats.ANSOKAN:
+            return False
+        if i.start is not None:
+            return i.start.year <= year
+        return i.status in (Insats.PAGAENDE, Insats.AVSLUTAD)
+
+    return [i for i in d.structural if ran(i)]
+
+
 def annual_report(association: Association, year: int) -> Document:
     """Årsredovisning N."""
     d = _load(association, year)
+    d.structural = _ran_in(year, d)
     s = d.statements
     fy = s.fiscal_year
     notes = _note_numbers(d)
@@ -191,7 +218,8 @@ def annual_report(association: Association, year: int) -> Document:
         sections=sections,
         decided_on=fy.closed_on if fy else None,
         paragraph=fy.closed_paragraph if fy else "",
-        **cover(association),
+        # the vision is printed once, in 1 Förvaltningsberättelse, not also on the cover
+        **{**cover(association), "vision": ""},
     )
 
 
@@ -385,7 +413,7 @@ def _participant_blocks(year: int, stats: list[ParticipantStats]) -> list:
             "Avslutade",
             "Pågående",
             "Till arbete eller studier",
-            "Andel till arbete eller studier (%)",
+            "Andel till arbete eller studier av avslutade efter prövotiden (%)",
         ],
         rows,
         unit=MIXED,
@@ -441,6 +469,7 @@ def _reason_tables(year: int, stats: list[ParticipantStats]) -> list:
                 unit=MIXED,
                 sheet=f"Avslut {st.insats.name}"[:31],
                 first_column="Avslutsorsak",
+                shares_of_whole=["Andel av avslutade (%)"],
             )
         )
     return blocks
@@ -546,27 +575,39 @@ def _structural_blocks(year: int, d: _Data) -> list:
             blocks.append(
                 Text(
                     render(
-                        f"Under {year} deltog sammanlagt {total_people} personer i "
-                        f"{len(d.activities)} aktiviteter."
+                        f"Under {year} deltog sammanlagt "
+                        f"{counted(total_people, 'person', 'personer')} i "
+                        f"{counted(len(d.activities), 'aktivitet', 'aktiviteter')}."
                     )
                 )
             )
     if d.activities:
-        blocks.append(
-            Table(
-                f"Aktiviteter {year}",
-                ["Insats", "Datum", "Deltagare"],
-                [
-                    Row(a.title, [a.insats.name, a.date.isoformat(), str(a.attendees)])
-                    for a in d.activities
-                ],
-                unit=TEXT,
-                sheet="Aktiviteter",
-                first_column="Aktivitet",
-            )
-        )
+        blocks.append(_activity_table(year, d.activities))
     blocks.extend(_structural_descriptions(d.structural))
     return blocks
+
+
+def _activity_table(year: int, activities: list[Activity]) -> Table:
+    """The year's activities; a date only where it is known, and no column of dates
+    when none is."""
+    dated = any(a.date for a in activities)
+    rows = [
+        Row(
+            a.title,
+            [a.insats.name, a.date.isoformat() if a.date else "", str(a.attendees)]
+            if dated
+            else [a.insats.name, str(a.attendees)],
+        )
+        for a in activities
+    ]
+    return Table(
+        f"Aktiviteter {year}",
+        ["Insats", "Datum", "Deltagare"] if dated else ["Insats", "Deltagare"],
+        rows,
+        unit=TEXT,
+        sheet="Aktiviteter",
+        first_column="Aktivitet",
+    )
 
 
 def _structural_descriptions(insatser: list[Insats]) -> list:

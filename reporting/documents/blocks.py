@@ -43,6 +43,9 @@ class Table:
     notes: bool = False  # a column of note references
     template: str = "reporting/blocks/table.html"
     first_column: str = ""  # heading of the label column (default from the unit)
+    # Headings of the columns whose rows (the sum row aside) are shares of one whole
+    # and so sum to 100 (reporting.consistency checks them).
+    shares_of_whole: list[str] = field(default_factory=list)
 
     @property
     def label_heading(self) -> str:

@@ -114,7 +114,7 @@ def goal_table(association: Association, year: int, *, follow_up: bool) -> Table
     if not follow_up:
         return Table(
             f"Mål {year} per område",
-            ["Område", "Mål"],
+            ["Område", "Målvärde"],
             [Row(g.text, [areas.get(g.area, g.area), _figure(g.target, g.unit)]) for g in goals],
             unit=TEXT,
             sheet="Mål",
@@ -135,7 +135,7 @@ def goal_table(association: Association, year: int, *, follow_up: bool) -> Table
     ]
     return Table(
         f"Måluppfyllelse {year}",
-        ["Område", "Mål", "Utfall", "Bedömning", "Kommentar"],
+        ["Område", "Målvärde", "Utfall", "Bedömning", "Kommentar"],
         rows,
         unit=TEXT,
         sheet="Mål",
@@ -179,9 +179,38 @@ def cover(association: Association) -> dict:
 def staffing_text(staffing) -> str:
     """'1 avdelningschef (100 %), 4 rådgivare … (40 %)': an insats's staffing rows in
     one line, each role with its first letter in lower case (names keep theirs)."""
-    return ", ".join(
-        f"{s.count} {s.role[:1].lower()}{s.role[1:]} ({s.percent.normalize():f} %)".replace(
-            ".", ","
-        )
-        for s in staffing
-    )
+    parts = []
+    for s in staffing:
+        role = s.role[:1].lower() + s.role[1:]
+        if s.count != 1:
+            role = plural_role(role)
+        parts.append(f"{s.count} {role} ({s.percent.normalize():f} %)".replace(".", ","))
+    return ", ".join(parts)
+
+
+# The plural of a role's head noun, by its ending: -are and -iker keep their form
+# (2 rådgivare, 2 tekniker), -a becomes -or (sjuksköterskor), another -e takes -r,
+# the rest take -er (coacher, arbetskonsulenter, kuratorer, ingenjörer).
+_SAME = ("are", "iker")
+_PREPOSITIONS = (" från ", " på ", " i ", " inom ", " för ", " vid ", " hos ", " med ")
+
+
+def plural_role(role: str) -> str:
+    """'coach' → 'coacher', 'rådgivare från X' → 'rådgivare från X': the role's
+    head noun (the words before a preposition) in the plural."""
+    cut = min((i for p in _PREPOSITIONS if (i := role.find(p)) > 0), default=len(role))
+    head, rest = role[:cut], role[cut:]
+    if not head or head.endswith(_SAME) or not head[-1].isalpha():
+        return role
+    if head.endswith("a"):
+        head = head[:-1] + "or"
+    elif head.endswith("e"):
+        head += "r"
+    else:
+        head += "er"
+    return head + rest
+
+
+def counted(number: int, singular: str, plural: str) -> str:
+    """'1 aktivitet', '3 aktiviteter': a count with the noun in the form Swedish uses."""
+    return f"{number} {singular if number == 1 else plural}"

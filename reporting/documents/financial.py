@@ -15,7 +15,7 @@ from decimal import Decimal
 from budgets.models import BalanceLine
 from finsam.money import round_to
 from reporting import charts
-from reporting.documents.blocks import KR, MIXED, TKR, TKR1, Chart, Row, Section, Table, Text
+from reporting.documents.blocks import KR, MIXED, TKR, Chart, Row, Section, Table, Text
 from reporting.selectors import OperatingReport, OverviewYear, YearStatements
 from reporting.statements import CEILING_PERCENT, COST_CATEGORIES, cost_distribution
 
@@ -132,7 +132,7 @@ def _rows(now, before, names, notes: NoteNumbers) -> list[Row]:
 def statement_sections(s: YearStatements, start: int, notes: NoteNumbers) -> list[Section]:
     """Resultaträkning, balansräkning (with Ansvarsförbindelser) and kassaflödesanalys."""
     year = s.year
-    before = s.previous if s.previous and s.previous.figures else None
+    before = s.previous_with_outcome
     columns = [str(year), str(year - 1)] if before else [str(year)]
 
     def cut(rows: list[Row]) -> list[Row]:
@@ -167,7 +167,7 @@ def statement_sections(s: YearStatements, start: int, notes: NoteNumbers) -> lis
             columns,
             cut(_rows(s.cash_flow, flow_before, CASH, NoteNumbers(enabled=False))),
             sheet="Kassaflödesanalys",
-        )
+        ).without_empty_columns()  # last year's flow needs the balances before it
         sections.append(Section("kassaflodesanalys", str(start + 2), "Kassaflödesanalys", [cash]))
     return sections
 
@@ -342,63 +342,25 @@ def budget_result_table(report: OperatingReport | None, s: YearStatements, year:
 def cost_distribution_blocks(
     s: YearStatements, report: OperatingReport | None, base: str = "kostnader"
 ) -> list:
-    """Kostnadsfördelning: each category's share of the year's operating costs, or
-    of its income where the association reports it so (`base="intakter"`, as Västerås
-    2020 does); the caption says which."""
+    """Kostnadsfördelning. Of the income (`base="intakter"`, as Västerås 2020): each
+    category's outcome and budget in kronor, its share of the year's income, and the
+    outcome's difference from the budget in kronor and in percent of the budget. Of
+    the costs: each column's share of its own costs (outcome, budget, last year's
+    outcome), each summing to 100. The caption names the base."""
     if s.costs is None or not s.costs.percent:
         return []
-    budget = (
-        cost_distribution(
-            {
-                sec.key: -sec.total.budget_cost
-                for sec in report.sections
-                if sec.key != "intakter" and sec.total.budget_cost is not None
-            }
-        )
-        if report is not None
-        else None
-    )
-    before = s.previous.costs if s.previous and s.previous.costs else None
-    if base == "intakter" and s.income is not None and s.income.verksamhetens_intakter:
-        income = s.income.verksamhetens_intakter
-        now_share = {k: round_to(v * 100 / income, 0) for k, v in s.costs.costs.items()}
+    budget = {
+        sec.key: -sec.total.budget_cost
+        for sec in (report.sections if report is not None else ())
+        if sec.key != "intakter" and sec.total.budget_cost is not None
+    }
+    income = s.income.verksamhetens_intakter if s.income is not None else None
+    if base == "intakter" and income:
+        table, chart = _costs_against_budget(s, budget, income)
         base_text = "verksamhetens intäkter"
     else:
-        now_share = {k: Decimal(v) for k, v in s.costs.percent.items()}
+        table, chart = _cost_shares(s, budget)
         base_text = "verksamhetens kostnader"
-    columns = [f"Utfall {s.year} (kr)", f"Andel utfall {s.year} (%)"]
-    if budget is not None and budget.percent:
-        columns.append(f"Andel budget {s.year} (%)")
-    if before is not None and before.percent:
-        columns.append(f"Andel utfall {s.year - 1} (%)")
-    rows, shown = [], []
-    for key, label in COST_CATEGORIES:
-        values = [s.costs.costs.get(key), now_share.get(key)]
-        if budget is not None and budget.percent:
-            values.append(budget.percent.get(key))
-        if before is not None and before.percent:
-            values.append(before.percent.get(key))
-        if not any(values):  # a category the association has no costs in, any year
-            continue
-        rows.append(Row(label, values))
-        shown.append((key, label))
-    table = Table(
-        f"Kostnadsfördelning {s.year}, andel av {base_text}",
-        columns,
-        rows,
-        unit=MIXED,
-        sheet="Kostnadsfördelning",
-        first_column="Kostnadsslag",
-    ).without_empty_columns()
-    series = [(f"Utfall {s.year}", [now_share.get(k, 0) for k, _ in shown])]
-    if budget is not None and budget.percent:
-        series.append(("Budget", [budget.percent.get(k, 0) for k, _ in shown]))
-    chart = charts.bars(
-        title=f"Kostnadsfördelning {s.year}: andel av {base_text}",
-        unit="%",
-        labels=[label for _, label in shown],
-        series=series,
-    )
     from reporting.markdown import render
 
     blocks: list = [Chart(chart), table]
@@ -415,6 +377,122 @@ def cost_distribution_blocks(
             )
         )
     return blocks
+
+
+def _shown_categories(s: YearStatements, *others: dict) -> list[tuple[str, str]]:
+    """The categories with a cost in any column (one without costs is left out)."""
+    return [
+        (key, label)
+        for key, label in COST_CATEGORIES
+        if s.costs.costs.get(key) or any(o.get(key) for o in others)
+    ]
+
+
+def _percent_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return round_to(part * 100 / whole, 0)
+
+
+def _costs_against_budget(
+    s: YearStatements, budget: dict[str, Decimal], income: Decimal
+) -> tuple[Table, str]:
+    year = s.year
+    shown = _shown_categories(s, budget)
+
+    def row(label: str, outcome: Decimal, planned: Decimal | None, strong=False) -> Row:
+        diff = None if planned is None else planned - outcome
+        return Row(
+            label,
+            [
+                outcome,
+                _percent_of(outcome, income),
+                planned,
+                diff,
+                _percent_of(diff, planned),
+            ],
+            strong,
+        )
+
+    rows = [row(label, s.costs.costs.get(key, ZERO), budget.get(key)) for key, label in shown]
+    rows.append(
+        row(
+            "Summa verksamhetens kostnader",
+            sum((s.costs.costs.get(k, ZERO) for k, _ in shown), ZERO),
+            sum((budget[k] for k, _ in shown if k in budget), ZERO) if budget else None,
+            True,
+        )
+    )
+    table = Table(
+        f"Kostnadsfördelning {year}, andel av verksamhetens intäkter, utfall mot budget",
+        [
+            f"Utfall {year} (kr)",
+            f"Andel av intäkterna {year} (%)",
+            f"Budget {year} (kr)",
+            "Budget − utfall (kr)",
+            "Budget − utfall (% av budget)",
+        ],
+        rows,
+        unit=MIXED,
+        sheet="Kostnadsfördelning",
+        first_column="Kostnadsslag",
+    ).without_empty_columns()
+    series = [(f"Utfall {year}", [_tkr(s.costs.costs.get(k, ZERO)) for k, _ in shown])]
+    if budget:
+        series.append((f"Budget {year}", [_tkr(budget.get(k, ZERO)) for k, _ in shown]))
+    chart = charts.bars(
+        title=f"Kostnadsfördelning {year}: utfall och budget (tkr)",
+        unit="tkr",
+        labels=[label for _, label in shown],
+        series=series,
+    )
+    return table, chart
+
+
+def _cost_shares(s: YearStatements, budget: dict[str, Decimal]) -> tuple[Table, str]:
+    year = s.year
+    planned = cost_distribution(budget).percent if budget else {}
+    last = s.previous_with_outcome
+    before = last.costs.percent if last is not None and last.costs else {}
+    shown = _shown_categories(s, budget, before)
+    columns = [
+        (f"Utfall {year} (kr)", s.costs.costs, False),
+        (f"Andel utfall {year} (%)", s.costs.percent, True),
+        (f"Andel budget {year} (%)", planned, True),
+        (f"Andel utfall {year - 1} (%)", before, True),
+    ]
+    columns = [c for c in columns if c[1]]
+    rows = [Row(label, [values.get(key) for _, values, _ in columns]) for key, label in shown]
+    rows.append(
+        Row(
+            "Summa verksamhetens kostnader",
+            [
+                Decimal(100) if share else sum((values.get(k, ZERO) for k, _ in shown), ZERO)
+                for _, values, share in columns
+            ],
+            True,
+        )
+    )
+    table = Table(
+        f"Kostnadsfördelning {year}, andel av verksamhetens kostnader "
+        "(utfall, budget och förra årets utfall var för sig)",
+        [heading for heading, _, _ in columns],
+        rows,
+        unit=MIXED,
+        sheet="Kostnadsfördelning",
+        first_column="Kostnadsslag",
+        shares_of_whole=[heading for heading, _, share in columns if share],
+    ).without_empty_columns()
+    series = [(f"Utfall {year}", [s.costs.percent.get(k, 0) for k, _ in shown])]
+    if planned:
+        series.append((f"Budget {year}", [planned.get(k, 0) for k, _ in shown]))
+    chart = charts.bars(
+        title=f"Kostnadsfördelning {year}: andel av verksamhetens kostnader",
+        unit="%",
+        labels=[label for _, label in shown],
+        series=series,
+    )
+    return table, chart
 
 
 def direct_cost_share(s: YearStatements, base: str = "kostnader") -> int | None:
@@ -438,7 +516,7 @@ def equity_blocks(overview: list[OverviewYear]) -> list:
         return []
     table = Table(
         "Eget kapital i förhållande till årets medlemsbidrag (rekommenderat tak 20 %)",
-        ["Eget kapital (kr)", "Medlemsbidrag (kr)", "Andel (%)"],
+        ["Eget kapital (kr)", "Medlemsbidrag (kr)", "Andel av medlemsbidragen (%)"],
         [Row(str(o.year), [o.equity, o.contributions, o.equity_share_percent]) for o in shown],
         unit=MIXED,
         sheet="Eget kapital mot taket",
@@ -455,10 +533,10 @@ def equity_blocks(overview: list[OverviewYear]) -> list:
 
 
 def balance_requirement(s: YearStatements) -> Table:
-    """Balanskravsresultat in tkr with one decimal, as the seeds print it."""
+    """Balanskravsresultat in kronor, as every other statement of the report."""
 
     def column(x):
-        if x is None or x.figures is None:
+        if x is None or x.figures is None or not x.has_outcome:
             return [None, None, None]
         return [
             x.income.arets_resultat,
@@ -480,12 +558,22 @@ def balance_requirement(s: YearStatements) -> Table:
             Row(label, [now[i], before[i]] if has_before else [now[i]], strong)
             for i, (label, strong) in enumerate(labels)
         ],
-        unit=TKR1,
+        unit=KR,
         sheet="Balanskrav",
     )
 
 
 # --- Notes ------------------------------------------------------------------------------
+
+
+def _has_year(values: dict[tuple, Decimal], year: int) -> bool:
+    return any(y == year for (_, y) in values)
+
+
+def _known_sum(values: dict[tuple, Decimal], year: int) -> Decimal | None:
+    """The sum of a year's figures, None when the year has none (not a false 0)."""
+    found = [v for (_, y), v in values.items() if y == year]
+    return sum(found, ZERO) if found else None
 
 
 def income_note(number: str, actuals: list[dict], year: int) -> Table | None:
@@ -500,16 +588,7 @@ def income_note(number: str, actuals: list[dict], year: int) -> Table | None:
         Row(name, [totals.get((line_id, year)), totals.get((line_id, year - 1))])
         for line_id, (_, name) in sorted(names.items(), key=lambda kv: kv[1])
     ]
-    rows.append(
-        Row(
-            "Summa",
-            [
-                sum((v for (_, y), v in totals.items() if y == year), ZERO),
-                sum((v for (_, y), v in totals.items() if y == year - 1), ZERO),
-            ],
-            True,
-        )
-    )
+    rows.append(Row("Summa", [_known_sum(totals, year), _known_sum(totals, year - 1)], True))
     return Table(
         f"Not {number}. Verksamhetens intäkter",
         [str(year), str(year - 1)],
@@ -521,7 +600,8 @@ def income_note(number: str, actuals: list[dict], year: int) -> Table | None:
 def cost_note(number: str, s: YearStatements) -> Table | None:
     if s.costs is None:
         return None
-    before = s.previous.costs if s.previous and s.previous.costs else None
+    last = s.previous_with_outcome
+    before = last.costs if last is not None else None
     rows = [
         Row(
             label,
@@ -539,9 +619,7 @@ def cost_note(number: str, s: YearStatements) -> Table | None:
             "Summa verksamhetens kostnader",
             [
                 s.income.verksamhetens_kostnader,
-                s.previous.income.verksamhetens_kostnader
-                if s.previous and s.previous.income
-                else None,
+                last.income.verksamhetens_kostnader if last is not None else None,
             ],
             True,
         )
@@ -581,12 +659,15 @@ def balance_note(number: str, key: str, lines: list, year: int) -> Table | None:
     rows = [
         Row(label, [values.get((label, year)), values.get((label, year - 1))]) for label in labels
     ]
+    # A year with balances but none of this item holds 0 of it; a year without any
+    # stored balances is not known and prints nothing.
+    known = {line.fiscal_year.year for line in lines}
     rows.append(
         Row(
             total,
             [
-                sum((v for (_, y), v in values.items() if y == year), ZERO),
-                sum((v for (_, y), v in values.items() if y == year - 1), ZERO),
+                _known_sum(values, y) if _has_year(values, y) else (ZERO if y in known else None)
+                for y in (year, year - 1)
             ],
             True,
         )
@@ -601,7 +682,7 @@ def balance_note(number: str, key: str, lines: list, year: int) -> Table | None:
 
 def equity_note(number: str, s: YearStatements) -> Table:
     def column(x: YearStatements | None) -> list:
-        if x is None or x.figures is None:
+        if x is None or x.figures is None or not x.has_outcome:
             return [None, None, None, None]
         return [
             x.figures.equity_opening,

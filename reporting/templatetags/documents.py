@@ -28,7 +28,9 @@ def format_cell(value, unit: str) -> str:
     if unit == "procent":
         return money.format_number(value, 1)
     if unit == "antal":
-        return money.format_number(value, 0)
+        # counts are whole, but a count of staff may be 1,5: its decimals are kept
+        number = Decimal(str(value)).normalize()
+        return money.format_number(number, max(0, min(2, -number.as_tuple().exponent)))
     value = Decimal(str(value))
     # Kronor, and the kronor of mixed tables: whole kronor, the one rule of every view.
     return money.format_kronor(value)
@@ -42,6 +44,8 @@ def mixed_unit(block, row, index: int) -> str:
     column = block.columns[index] if index < len(block.columns) else ""
     if "%" in column or "%" in str(row.label):
         return "procent"
+    if str(row.label).startswith("Antal"):
+        return "antal"  # Antal anställda: 1,5 prints as 1,5
     return "kr"
 
 

@@ -37,8 +37,9 @@ SEEDS = {
             "Not 2. Verksamhetens intäkter",
             "Not 3. Verksamhetens kostnader",
             "Not 4. Fordringar",
-            "Not 5. Eget kapital",
-            "Not 6. Kortfristiga skulder",
+            "Not 5. Kortfristiga placeringar",
+            "Not 6. Eget kapital",
+            "Not 7. Kortfristiga skulder",
             "7 Styrelsens underskrifter",
             "8 Revisorernas underskrifter",
         ],
@@ -87,8 +88,10 @@ SEEDS = {
             ("jämförs för åren", "2020, 2022 och 2024"),
             ("Mätningen omfattade", "180 enkäter"),
             ("samlades in mellan", "2023-11-01 och 2024-10-30"),
-            ("Balanskravsresultat", "81,8 -729,9"),
-            ("Avgår samtliga realisationsvinster", "0,0 -18,0"),
+            # printed in tkr by the seed (81,8 -729,9; 0,0 -18,0), in kr here as every
+            # other statement
+            ("Balanskravsresultat", "81 778 -729 906"),
+            ("Avgår samtliga realisationsvinster", "0 -17 953"),
             # 2 Resultaträkning
             ("Verksamhetens intäkter", "19 042 563 7 130 004"),
             ("Verksamhetens kostnader", "-19 147 198 -7 920 863"),
@@ -119,6 +122,14 @@ SEEDS = {
             ("Kapitaltillskott från nya förbundsmedlemmar", "3 519 143"),
             ("Utgående eget kapital", "4 028 486 427 565"),
             ("Övriga upplupna kostnader", "2 654 378 1 222 041"),
+            # Not 5, the 2023 column (sold during 2023)
+            ("Anskaffningsvärde", "– 900 000"),
+            ("Värdereglering", "– -15 797"),
+            ("Försäljning", "– -884 203"),
+            ("Summa kortfristiga placeringar", "0 0"),
+            # 5 Driftredovisning: the other income with the administration
+            ("Summa intäkter", "19 038 0 19 038 19 038 0 19 038 0 7 030"),
+            ("Summa administrativa kostnader", "5 -2 436 -2 431 0 -2 850 -2 850 419"),
         ],
         "differs": {
             "Kassaflöde från finansieringsverksamheten 6": "extraction lost the figure; "
@@ -228,6 +239,14 @@ SEEDS = {
             ("Ökning (+)/minskning (−) kortfristiga skulder", "677 310"),
             ("Årets kassaflöde", "1 101 184"),
             ("Samordningsteam Västerås 2020", "-7 384 060 -7 943 000 558 940"),
+            # 5 Driftredovisning (tkr): JobbFokus 2.0 and SIM on one row each
+            ("JobbFokus 2.0", "0 -2 277 -2 277 0 -3 713 -3 713 1 436 -2 280"),
+            ("Studie främjande psykisk hälsa/SIM", "0 -647 -647 0 -660 -660 13"),
+            # Kostnadsfördelning: budget − utfall in kr and in % of the budget
+            ("Individinsatser", "9 661 477 73 11 656 000 1 994 523 17"),
+            ("Strukturella insatser", "2 024 050 15 3 337 000 1 312 950 39"),
+            ("Administration", "1 437 147 11 1 465 000 27 853 2"),
+            ("Summa verksamhetens kostnader", "13 122 674 99 16 458 000 3 335 326 20"),
         ],
         "differs": {
             "Soliditet 70 % and 74 %": "printed whole; 70,3 % and 74,2 % here",

@@ -330,7 +330,12 @@ def test_a_cost_category_without_costs_is_left_out_of_table_and_chart(demo):
 
     vasteras = Association.objects.get(slug="vasteras")
     labels, svg = distribution(documents.annual_report(vasteras, 2020))
-    assert labels == ["Individinsatser", "Strukturella insatser", "Administration"]
+    assert labels == [
+        "Individinsatser",
+        "Strukturella insatser",
+        "Administration",
+        "Summa verksamhetens kostnader",
+    ]
     assert "Processtöd" not in svg and "Individinsatser" in svg
     doc = documents.annual_report(vasteras, 2020)
     note = next(t for t in doc.tables if t.caption.endswith("Verksamhetens kostnader"))

@@ -234,7 +234,12 @@ def test_vastmanland_2024_operating_report(demo):
     assert totals["struktur"].outcome_cost == D(-2190763)
     assert totals["processtod"].outcome_cost == D(-1814996)
     assert totals["administration"].outcome_cost == D(-2435872)
-    assert totals["intakter"].outcome_income == D(19042563)
+    # the seed's driftredovisning: the members' 19 038 tkr as income, the other
+    # income 4 564 kr with the administration (5 tkr, net -2 431 tkr, 2023: 100 tkr)
+    assert totals["intakter"].outcome_income == D(19037999)
+    assert totals["administration"].outcome_income == D(4564)
+    assert totals["administration"].outcome_net == D(4564 - 2435872)
+    assert totals["administration"].previous_income == D(100000)
     assert report.financial.outcome_net == D(246567 - 60154)
     assert report.total.outcome_net == D(81778)
     rows = {r.label: r for s in report.sections for r in s.rows}
