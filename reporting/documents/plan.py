@@ -141,11 +141,18 @@ def _renumber(sections: list[Section]) -> list[Section]:
 # --- 6 Planerade insatser -----------------------------------------------------------------
 
 
+def goals_sentence(texts: list[str]) -> str:
+    """An insats's goals as one sentence: goals written as sentences keep one full
+    stop, at the end, never ".;" between them."""
+    goals = "; ".join(t.strip().rstrip(".") for t in texts if t.strip())
+    return goals + "." if goals else ""
+
+
 def _planned_insatser(d: _Data, year: int) -> list:
     blocks = []
     for insats in d.insatser:
         staffing = staffing_text(insats.staffing_list)
-        goals = "; ".join(g.text for g in insats.year_goals)
+        goals = goals_sentence([g.text for g in insats.year_goals])
         budget = d.insats_budget.get(insats.pk)
         # Plain-text fields: escaped, never Markdown (only the narrative texts are).
         parts = [format_html("<h4>{} ({})</h4>", insats.name, insats.get_kind_display().lower())]

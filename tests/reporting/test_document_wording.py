@@ -52,3 +52,13 @@ def test_staff_of_one_and_a_half_print_as_such():
     assert unit == "antal"
     assert format_cell(Decimal("1.5"), unit) == "1,5"
     assert format_cell(Decimal("3.0"), unit) == "3"
+
+
+def test_an_insats_goals_read_as_one_sentence_without_doubled_punctuation():
+    from reporting.documents.plan import goals_sentence
+
+    assert goals_sentence(["Minst 40 deltagare.", "Hälften går vidare. "]) == (
+        "Minst 40 deltagare; Hälften går vidare."
+    )
+    assert goals_sentence(["Minst 40 deltagare"]) == "Minst 40 deltagare."
+    assert goals_sentence([]) == ""

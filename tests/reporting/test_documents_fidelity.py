@@ -178,6 +178,8 @@ def test_every_figure_of_the_seed_stands_next_to_its_label(rendered, key):
     assert not missing, f"{key}: {missing}"
     for phrase in SEEDS[key].get("absent", []):
         assert _normalise(phrase) not in text, f"{key}: {phrase!r} printed"
+    doubled = re.findall(r".{30}(?:\.;|(?<!\.)\.\.(?!\.)).{10}", text)
+    assert not doubled, f"{key}: doubled punctuation {doubled}"
 
 
 @pytest.mark.parametrize("key", sorted(SEEDS))
