@@ -104,7 +104,7 @@ def test_a_new_association_starts_and_its_people_are_invited(
         ("styrelse@nybygden.se", "Sam Styrelse"),
     ]:
         people[address] = _accept(browser, errors, live_server, address, name, "Eget-lösen-2026")
-    for _context, person in people.values():
+    for _ctx, person in people.values():
         person.goto(live_server.url + "/")
         expect(person.locator(".card-list .card")).to_have_count(1)
         expect(person.locator(".card-list")).to_contain_text("Samordningsförbundet Nybygden")
