@@ -143,3 +143,124 @@ def test_a_new_association_starts_and_its_people_are_invited(
     # The refused form (400) and the pages refused to outsiders (404) are meant; any
     # other console error (a CSP violation, a broken script) fails.
     assert not [e for e in errors if not e.startswith("Failed to load resource")], errors
+
+
+KANSLI_PASSWORD = "kansli-lösen-2026"
+# Whether leaving now would ask: the page's beforeunload handler cancels the event.
+LEAVE = """() => {
+  const event = new Event("beforeunload", {cancelable: true});
+  window.dispatchEvent(event);
+  return event.defaultPrevented;
+}"""
+
+
+@pytest.fixture
+def kansli_page(live_server, browser, association):
+    user = get_user_model().objects.create_user(username="kim", password=KANSLI_PASSWORD)
+    UserRole.objects.create(user=user, association=association, role=UserRole.KANSLI)
+    errors: list[str] = []
+    context, page = _context(browser, errors)
+    page.goto(live_server.url + "/konto/logga-in/")
+    page.fill("#id_username", "kim")
+    page.fill("#id_password", KANSLI_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server.url + "/")
+    page.base = live_server.url + "/testbygden"
+    page.dialogs = []
+    page.on("dialog", lambda dialog: page.dialogs.append(dialog.type))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_state_line_added_from_the_grid_shows_the_states_half(kansli_page, association, shots):
+    from budgets import services as budget_services
+    from members.services import allocation_save
+
+    page = kansli_page
+    budget_services.budget_create(association=association, year=2026)
+    kommun = association.members.get(name="Köpings kommun")
+    allocation_save(
+        association=association,
+        year=2026,
+        amount=3_000_000,
+        decided_on=None,
+        key_basis="procent",
+        weights={kommun.id: 100},
+    )
+    page.goto(page.base + "/budget/2026/")
+    page.click("summary:has-text('Ny budgetpost')")
+    page.fill("#id_name", "Staten (AF+FK)")
+    page.select_option("#id_group", "bidrag")
+    page.check("#id_state")
+    page.click("text=Lägg till budgetposten")
+    expect(page.locator("#grid-area .message")).to_have_text(
+        "Budgetposten Staten (AF+FK) är tillagd."
+    )
+    assert page.url == page.base + "/budget/2026/"  # the grid was never left
+    row = page.locator("table.grid tr", has_text="Staten (AF+FK)")
+    expect(row).to_contain_text("3\u00a0000\u00a0000")
+    expect(page.locator("#sum-bidrag")).to_contain_text("3\u00a0000\u00a0000")
+    page.screenshot(path=str(shots / "statens-rad.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_text_typed_in_two_sections_survives_saving_one(kansli_page, association, shots):
+    from reporting.models import NarrativeSection
+
+    page = kansli_page
+    page.goto(page.base + "/dokument/verksamhetsplan/2026/texter/")
+    page.fill("#body-inledning", "Förbundet startar i år.")
+    page.fill("#body-behov", "Unga utan arbete behöver samordnat stöd.")
+    page.click("text=Spara Inledning")
+    expect(page.locator("#text-inledning .message")).to_have_text("Texten ”Inledning” är sparad.")
+    expect(page.locator("#body-behov")).to_have_value("Unga utan arbete behöver samordnat stöd.")
+    assert NarrativeSection.objects.get(key="inledning").body == "Förbundet startar i år."
+    assert not NarrativeSection.objects.filter(key="behov").exists()
+    # Leaving with the other section unsaved asks first (the page cancels the
+    # beforeunload event, so the browser asks); once it is saved too, nothing asks.
+    assert page.evaluate(LEAVE) is True
+    page.click("text=Spara Behov och målgrupper")
+    expect(page.locator("#text-behov .message")).to_contain_text("är sparad")
+    assert page.evaluate(LEAVE) is False
+    page.fill("#body-risker", "Ny risk")
+    assert page.evaluate(LEAVE) is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_checklist_warns_on_a_budget_past_the_equity_goal(kansli_page, association, shots):
+    from decimal import Decimal
+
+    from budgets import services as budget_services
+    from budgets.models import BudgetLine
+    from insatser import goal_services
+
+    page = kansli_page
+    version = budget_services.budget_create(association=association, year=2026)
+    for group, name, amount in [
+        (BudgetLine.OTHER_INCOME, "Bidrag", 6_000_000),
+        (BudgetLine.ADMINISTRATION, "Kansli", 4_000_000),
+    ]:
+        line = budget_services.budget_line_save(
+            association=association, data={"group": group, "name": name}
+        )
+        budget_services.budget_amount_set(
+            budget_version=version, line=line, offset=0, amount=Decimal(amount), expected_version=0
+        )
+    goal_services.goal_save(
+        association=association,
+        data={
+            "year": 2026,
+            "area": "finansiell",
+            "text": "Det egna kapitalet ska vara högst 20 % av årets bidrag.",
+            "target": Decimal(20),
+            "unit": "%",
+        },
+    )
+    page.goto(page.base + "/budget/2026/besluta/")
+    checklist = page.locator(".checklist")
+    expect(checklist).to_contain_text("Eget kapital, budget 2026")
+    expect(checklist).to_contain_text("33,3\u00a0% av intäkterna")
+    expect(checklist).to_contain_text("planens eget mål, högst 20\u00a0%")
+    page.screenshot(path=str(shots / "checklista-eget-kapital.png"), full_page=True)
