@@ -264,3 +264,13 @@ def test_the_checklist_warns_on_a_budget_past_the_equity_goal(kansli_page, assoc
     expect(checklist).to_contain_text("33,3\u00a0% av intäkterna")
     expect(checklist).to_contain_text("planens eget mål, högst 20\u00a0%")
     page.screenshot(path=str(shots / "checklista-eget-kapital.png"), full_page=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_keys_heading_follows_the_chosen_year(kansli_page, association):
+    page = kansli_page
+    page.goto(page.base + "/bidrag/nytt/")
+    page.fill("#id_year", "2026")
+    expect(page.locator("legend")).to_have_text("Kommunernas fördelningsnyckel 2026")
+    page.fill("#id_year", "2025")
+    expect(page.locator("legend")).to_have_text("Kommunernas fördelningsnyckel 2025")
