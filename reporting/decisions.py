@@ -39,6 +39,15 @@ def _has_content(block: Any) -> bool:
     return True
 
 
+def _text_title(doc: documents.Document, section: Any, block: Any) -> str:
+    """A text named as "Skriv texterna" titles it, with its place in the document."""
+    name = documents.NARRATIVE_TITLES.get(doc.kind, {}).get(block.key)
+    if not name:
+        return "”" + f"{section.number} {section.title}".strip() + "”"
+    place = section.number if section.title == name else f"{section.number} {section.title}"
+    return f"”{name}” ({place.strip()})" if place.strip() else f"”{name}”"
+
+
 def check_document(doc: documents.Document) -> Checklist:
     found = Checklist()
     for section in doc.sections:
@@ -46,8 +55,8 @@ def check_document(doc: documents.Document) -> Checklist:
         for block in section.blocks:
             if isinstance(block, documents.Text) and block.empty and block.key:
                 found.blocking.append(
-                    f"Avsnittet ”{title}” har ingen text: platshållaren ”Texten är inte "
-                    "skriven ännu.” står kvar. Skriv texten under Skriv texterna."
+                    f"Avsnittet {_text_title(doc, section, block)} har ingen text: platshållaren "
+                    "”Texten är inte skriven ännu.” står kvar. Skriv texten under Skriv texterna."
                 )
             elif isinstance(block, documents.Table) and not block.rows:
                 found.warnings.append(f"Tabellen ”{block.caption}” i ”{title}” är tom.")
