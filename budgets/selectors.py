@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -325,12 +326,15 @@ def _current_versions(association: Association, years: list[int]) -> dict[int, B
     return chosen
 
 
-def comparison(*, budget: Budget, version: BudgetVersion | None = None) -> Comparison:
+def comparison(
+    *, budget: Budget, version: BudgetVersion | None = None, as_of: datetime.date | None = None
+) -> Comparison:
     """The six columns of the source documents and the follow-up of year N, in a
     fixed number of queries; year N from `version` when given (a draft to preview).
 
     A decided version's contribution lines hold the figures frozen at its decision;
-    a draft's follow the members' allocations as they are now."""
+    a draft's follow the members' allocations as they are now. `as_of` (the date of
+    a decision) leaves out forecasts made after it."""
     from budgets.models import Forecast
 
     association, year = budget.association, budget.year
@@ -349,7 +353,11 @@ def comparison(*, budget: Budget, version: BudgetVersion | None = None) -> Compa
     )
     forecasts: dict[int, Decimal] = {}
     for line_id, amount in (
-        Forecast.objects.filter(line__association=association, year=year - 1)
+        Forecast.objects.filter(
+            line__association=association,
+            year=year - 1,
+            **({"made_on__lte": as_of} if as_of is not None else {}),
+        )
         .order_by("made_on", "id")
         .values_list("line_id", "amount")
     ):

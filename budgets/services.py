@@ -344,13 +344,18 @@ def _freeze_contributions(version: BudgetVersion) -> int:
 
 
 def _check_decision(
-    *, decided_on: datetime.date | None, paragraph: str, field: str, what: str
+    *,
+    decided_on: datetime.date | None,
+    paragraph: str,
+    field: str,
+    what: str,
+    without_paragraph: bool = False,
 ) -> str:
     if decided_on is None:
         raise ServiceError(f"Ange datum för {what}.", field=field)
     refuse_future(decided_on, "Beslutsdatumet", field)
     paragraph = (paragraph or "").strip()
-    if not paragraph:
+    if not paragraph and not without_paragraph:
         raise ServiceError(
             "Ange paragrafen i styrelsens protokoll, till exempel § 45.", field="paragraph"
         )
@@ -377,12 +382,17 @@ def budget_decide(
     decided_on: datetime.date | None,
     paragraph: str,
     confirmed: bool = False,
+    without_paragraph: bool = False,
     by: Any = None,
 ) -> BudgetVersion:
     """The board's decision of a budget version and its plan: a snapshot of the whole
     document and its PDF/A are stored in the same transaction. Refused with a
     placeholder text in the plan, a date in the future or no paragraph; a plan with
-    other gaps (empty sections, no organisation, no allocation) needs `confirmed`."""
+    other gaps (empty sections, no organisation, no allocation) needs `confirmed`.
+
+    `without_paragraph` records a decision known only by its date (a published plan
+    that names no paragraph, as the demo's source documents do); the documents then
+    print the date alone. The board's form never passes it."""
     from reporting.decisions import freeze_decision, plan_checklist
 
     budget_version = BudgetVersion.objects.select_for_update().get(pk=budget_version.pk)
@@ -390,7 +400,11 @@ def budget_decide(
     _refuse_decided(budget_version)
     lock_open_year(budget.association, budget.year)
     paragraph = _check_decision(
-        decided_on=decided_on, paragraph=paragraph, field="decided_on", what="styrelsens beslut"
+        decided_on=decided_on,
+        paragraph=paragraph,
+        field="decided_on",
+        what="styrelsens beslut",
+        without_paragraph=without_paragraph,
     )
     latest = budget.versions.order_by("-number").first()
     if latest is not None and latest.pk != budget_version.pk:
@@ -730,12 +744,14 @@ def fiscal_year_close(
     closed_on: datetime.date | None,
     paragraph: str,
     confirmed: bool = False,
+    without_paragraph: bool = False,
     by: Any = None,
 ) -> FiscalYear:
     """Close a year once the board has decided its annual report: from then on none of
     its figures change, and the annual report is frozen (snapshot and PDF/A) in this
     transaction. Refused while the statements do not add up, with a placeholder text
-    in the report, a date in the future or not after the year's end, or no paragraph.
+    in the report, a date in the future or not after the year's end, or no paragraph
+    (unless `without_paragraph`, as for `budget_decide`: never from the board's form).
 
     Locks the association and then the year, as every write of the year's figures
     does (`lock_open_year`), so no write lands between the check and the closing."""
@@ -751,6 +767,7 @@ def fiscal_year_close(
         paragraph=paragraph,
         field="closed_on",
         what="styrelsens beslut om årsredovisningen",
+        without_paragraph=without_paragraph,
     )
     if closed_on <= datetime.date(fiscal_year.year, 12, 31):
         raise ServiceError(

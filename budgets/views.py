@@ -349,8 +349,8 @@ def budget_decide(request: HttpRequest, year: int) -> HttpResponse:
             request,
             title=f"Besluta budget {year}",
             done=(
-                f"Version {version.number} beslutades av styrelsen {version.decided_on}, "
-                f"{version.paragraph}. Gör en revidering för att ändra budgeten; den beslutade "
+                f"Version {version.number} beslutades av styrelsen {version.decided_on}"
+                f"{', ' + version.paragraph if version.paragraph else ''}. Gör en revidering för att ändra budgeten; den beslutade "
                 "versionen ligger kvar som den är."
             ),
             back=back,

@@ -269,4 +269,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # pypdf warns that WeasyPrint's trailer counts fewer objects than it holds each time
+    # the signatures pages are appended; the file it writes is whole (pyHanko validates it).
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }

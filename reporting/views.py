@@ -338,8 +338,8 @@ def close_year(request: HttpRequest, year: int) -> HttpResponse:
             request,
             title=f"Stäng räkenskapsåret {year}",
             done=(
-                f"Räkenskapsåret {year} stängdes {fiscal_year.closed_on}, "
-                f"{fiscal_year.closed_paragraph}."
+                f"Räkenskapsåret {year} stängdes {fiscal_year.closed_on}"
+                f"{', ' + fiscal_year.closed_paragraph if fiscal_year.closed_paragraph else ''}."
                 if fiscal_year
                 else f"Det finns inget bokslut för {year} att stänga."
             ),

@@ -41,3 +41,20 @@ def close(fiscal_year, closed_on: datetime.date, paragraph: str = "§ 7", **kwar
     return budget_services.fiscal_year_close(
         fiscal_year=fiscal_year, closed_on=closed_on, paragraph=paragraph, confirmed=True, **kwargs
     )
+
+
+def reopen(association, year: int):
+    """Reopen a year the demo closed, as a correction would, for a test that writes to
+    it: a superuser's act with its reason."""
+    from django.contrib.auth import get_user_model
+
+    from budgets.models import FiscalYear
+
+    admin, _ = get_user_model().objects.get_or_create(
+        username="rattare-i-testet", defaults={"is_superuser": True, "is_staff": True}
+    )
+    return budget_services.fiscal_year_reopen(
+        fiscal_year=FiscalYear.objects.get(association=association, year=year),
+        reason="Rättelse i testet",
+        by=admin,
+    )

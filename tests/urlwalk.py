@@ -39,6 +39,7 @@ def load_walk_demo() -> None:
     from tests.decisions import decide
 
     call_command("load_demo", verbosity=0)
+    _reopen_walked_year()
     version = (
         BudgetVersion.objects.filter(budget__association__slug=SLUG, budget__year=YEAR)
         .order_by("-number")
@@ -67,6 +68,22 @@ def _invitations() -> None:
             created_at=timezone.now(),
             expires_at=timezone.now() + datetime.timedelta(days=7),
         )
+
+
+def _reopen_walked_year() -> None:
+    """The demo closes the walked year at its annual report; reopened, its forms are
+    there to walk and its plan can be decided."""
+    from django.contrib.auth import get_user_model
+
+    from budgets import services
+    from budgets.models import FiscalYear
+
+    closed = FiscalYear.objects.filter(
+        association__slug=SLUG, year=YEAR, closed_on__isnull=False
+    ).first()
+    if closed is not None:
+        admin = get_user_model().objects.create_superuser(username="walk-reopen", password=None)
+        services.fiscal_year_reopen(fiscal_year=closed, reason="Genomgång av sidorna", by=admin)
 
 
 def _rendered_pdfs() -> None:

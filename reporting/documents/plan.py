@@ -72,7 +72,14 @@ def _load(association: Association, year: int, version: BudgetVersion | None) ->
     return _Data(
         budget=budget,
         version=version,
-        comparison=comparison(budget=budget, version=version) if budget is not None else None,
+        comparison=comparison(
+            budget=budget,
+            version=version,
+            # A decided plan shows what was known at its decision.
+            as_of=version.decided_on if version is not None and version.is_decided else None,
+        )
+        if budget is not None
+        else None,
         statements=year_statements(association=association, year=year - 1),
         balances=balances_at(association=association, years=[year - 2, year - 1]),
         insatser=insatser,
@@ -187,6 +194,9 @@ def _budget_blocks(d: _Data, year: int) -> list:
     rows.append(Row("Summa intäkter", income, True))
     rows.append(Row("Summa kostnader", costs, True))
     rows.append(Row("Årets resultat", result, True))
+    equity = _equity_row(d, year, result)
+    if any(v is not None for v in equity):
+        rows.append(Row("Eget kapital vid årets slut", equity))
     blocks: list = [
         Table(
             f"Resultatbudget {year}", comp.headings, rows, unit=TKR, sheet="Resultatbudget"
@@ -299,6 +309,24 @@ def _columns(d: _Data, year: int, result: list) -> list[_Column]:
         columns.append(nxt)
         parent = nxt
     return columns
+
+
+def _equity_row(d: _Data, year: int, result: list) -> list[Decimal | None]:
+    """Equity at the end of each column's year, under the result that moves it: booked
+    for the bokslut, rolled on with the budgeted results (from the plan's own estimate
+    of the opening equity when no year-end is booked)."""
+    values: list[Decimal | None] = [None] * 6
+    for column in _columns(d, year, result):
+        if column.index >= 0:
+            values[column.index] = column.equity
+    if all(v is None for v in values) and d.budget is not None:
+        equity = d.budget.equity_estimate
+        for index in (3, 4, 5):
+            if equity is None or result[index] is None:
+                break
+            equity += result[index]
+            values[index] = equity
+    return values
 
 
 def _equity_budget(d: _Data, year: int, result: list, income: list) -> list:

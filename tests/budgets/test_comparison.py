@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -47,6 +48,26 @@ def test_the_follow_up_compares_outcome_to_date_with_the_budget(association):
     assert row.outcome_to_date == Decimal(27000)
     assert row.deviation == Decimal(-93000)
     assert row.deviation_percent == Decimal("-77.5")
+
+
+def test_a_forecast_made_after_the_decision_is_not_in_the_decided_plan(association):
+    """The plan decided 2024-11-20 shows the forecast of 2024-10-31, not the later one."""
+    version = services.budget_create(association=association, year=2025)
+    line = services.budget_line_save(
+        association=association, data={"group": BudgetLine.ADMINISTRATION, "name": "Kansli"}
+    )
+    for made_on, amount in (("2024-10-31", 110000), ("2024-12-15", 150000)):
+        services.forecast_set(
+            line=line,
+            year=2024,
+            made_on=datetime.date.fromisoformat(made_on),
+            amount=Decimal(amount),
+        )
+    as_decided = comparison(
+        budget=version.budget, version=version, as_of=datetime.date(2024, 11, 20)
+    )
+    assert as_decided.groups[0].rows[0].values[2] == Decimal(110000)
+    assert comparison(budget=version.budget).groups[0].rows[0].values[2] == Decimal(150000)
 
 
 @pytest.mark.parametrize("size", [2, 30])

@@ -265,6 +265,12 @@ SEEDS = {
             ("Löner och arvoden", "1 281 1 126 1 400 1 450"),
             ("Kompetenshöjande lokala", "800 3 000 1 000 800"),
             ("Summa medlemsbidrag", "13 310 13 310 13 310 10 996 10 996 10 996"),
+            # Budget 2021 and the forecast 2021 beside the bokslut 2020 and the plan
+            ("Summa kostnader", "13 123 18 445 14 346 16 044 13 840"),
+            ("Årets resultat", "187 -5 135 -1 036 -5 048 -2 844"),
+            # the seed's "Eget kapital" row, at the end of each year (printed 7 206 000
+            # and 2 149 150: see differs)
+            ("Eget kapital vid årets slut", "8 241 3 106 7 206 2 158 -686"),
             ("Budget 2022", "6 700 tkr"),
             ("förbundet ordnar (samma person kan räknas flera gånger)", "400 deltagare"),
             ("har 80 % tagit ett steg", "80 %"),
@@ -308,7 +314,14 @@ SEEDS = {
             ("Sökbara medel", "455 569 829 909"),
             ("Summa kostnader", "3 102 3 000 3 000 3 000 3 000"),
             ("Årets resultat", "-102 0 0 0 0"),
+            ("Eget kapital vid årets slut", "418 418 418 418 418"),
             ("ESF-Unga SKU", "250 250 250"),
+            # a 0 where the seed prints 0, never a dash
+            ("Processtödjare", "0 381 410 420 430"),
+            ("Ombyggnad hemsida, ny plattform", "0 0 30 0 0"),
+            ("LF och ensamkommandes hälsa", "637 0 0 0 0"),
+            ("Dans för hälsa", "20 0 0 0 0"),
+            ("Självutvärderingar", "0 0 40 40 40"),
             ("Ökning (−)/minskning (+) kortfristiga", "-122,7 163,6 0,0 0,0 0,0"),
             ("Ökning (+)/minskning (−) kortfristiga", "-206,7 -416,2 0,0 0,0 0,0"),
             ("Årets kassaflöde", "-430,9 -252,6 0,0 0,0 0,0"),
@@ -342,6 +355,7 @@ SEEDS = {
         "figures": [
             ("Summa medlemsbidrag", "3 000"),
             ("Årets resultat", "738 -880 -602 -447"),
+            ("Eget kapital vid årets slut", "1 348 468 746 299"),
             ("Fordringar", "33 0 0 0"),
             ("Kassa och bank", "1 798 468 746 299"),
             ("Eget kapital", "1 348 468 746 299"),

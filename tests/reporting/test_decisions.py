@@ -26,7 +26,7 @@ from members.models import Association, Person, StateAllocation, UserRole
 from members.services import allocation_save
 from reporting import services as reporting_services
 from reporting.models import AR, VP, DecidedDocument
-from tests.decisions import close, decide, write_texts
+from tests.decisions import decide, write_texts
 
 
 def _png() -> bytes:
@@ -165,8 +165,10 @@ def test_a_decided_budget_keeps_its_contributions(demo):
 
 
 def test_a_closed_years_annual_report_stays_as_decided(demo, reader, superuser):
+    # The demo closes 2020 at the board's decision of its annual report, by date alone.
     fiscal_year = FiscalYear.objects.get(association=demo, year=2020)
-    close(fiscal_year, datetime.date(2021, 3, 25), "§ 14")
+    assert fiscal_year.closed_on == datetime.date(2021, 3, 26)
+    assert fiscal_year.closed_paragraph == ""
     base = "/vasteras/dokument/arsredovisning/2020/"
     stored = DecidedDocument.objects.get(association=demo, document=AR, year=2020)
     made_at_decision = bytes(stored.pdf)
@@ -261,10 +263,10 @@ def test_a_decision_date_in_the_future_or_no_paragraph_is_refused_on_its_field(
 
 
 def test_closing_dates_are_after_the_year_and_not_in_the_future(demo):
-    fiscal_year = FiscalYear.objects.get(association=demo, year=2020)
-    write_texts(demo, AR, 2020)
+    fiscal_year = FiscalYear.objects.get(association=demo, year=2019)  # open in the demo
+    write_texts(demo, AR, 2019)
     for day, message in [
-        (datetime.date(2020, 12, 31), "efter årets slut"),
+        (datetime.date(2019, 12, 31), "efter årets slut"),
         (datetime.date(2999, 3, 1), "framtiden"),
     ]:
         with pytest.raises(ServiceError, match=message) as refused:
@@ -275,7 +277,7 @@ def test_closing_dates_are_after_the_year_and_not_in_the_future(demo):
     with pytest.raises(ServiceError, match="paragrafen"):
         budget_services.fiscal_year_close(
             fiscal_year=fiscal_year,
-            closed_on=datetime.date(2021, 3, 1),
+            closed_on=datetime.date(2020, 3, 1),
             paragraph=" ",
             confirmed=True,
         )
@@ -285,7 +287,7 @@ def test_closing_dates_are_after_the_year_and_not_in_the_future(demo):
 
 def test_the_decision_and_its_document_are_in_the_change_log(demo):
     """One entry: the version decided, naming the frozen document and its hash."""
-    stored = DecidedDocument.objects.get(association=demo)
+    stored = DecidedDocument.objects.get(association=demo, document=VP)
     entry = AuditEntry.objects.filter(
         association=demo, object_type="budgets.BudgetVersion", after__status="beslutad"
     ).get()

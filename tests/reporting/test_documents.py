@@ -4,6 +4,7 @@ texts."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import re
@@ -19,7 +20,7 @@ from members.models import Association, UserRole
 from reporting import documents, render
 from reporting.models import AR, DecidedDocument
 from reporting.services import narrative_save
-from tests.decisions import close
+from tests.decisions import reopen
 
 DOCUMENTS = [
     ("vasteras", "arsredovisning", 2020),
@@ -94,7 +95,9 @@ def test_annual_report_2024_pdf_has_the_reference_figures(demo):
         "47,6",
     ):
         assert figure in text, figure
-    assert "Utkast – inte beslutat" in text  # not decided yet (and the watermark behind)
+    # The demo closes 2024 at the board's decision; the date alone, as the seed gives it.
+    assert "Beslutad av styrelsen 2025-03-27." in text
+    assert "Utkast – inte beslutat" not in text
 
 
 def test_vasteras_2020_pdf_has_the_reference_figures(demo):
@@ -154,9 +157,8 @@ def test_xlsx_holds_the_computed_numbers(demo):
 def test_decided_annual_report_is_the_same_bytes_on_every_download(reader, kansli_user):
     vml = Association.objects.get(slug="vastmanland")
     fy = FiscalYear.objects.get(association=vml, year=2024)
-    import datetime
-
-    close(fy, datetime.date(2025, 3, 27), "§ 12")
+    # The demo closes 2024 at the board's decision, 2025-03-27 (the seed's cover).
+    assert fy.closed_on == datetime.date(2025, 3, 27)
     first = reader.get("/vastmanland/dokument/arsredovisning/2024/pdf/")
     second = reader.get("/vastmanland/dokument/arsredovisning/2024/pdf/")
     assert first.content == second.content
@@ -174,6 +176,7 @@ def test_decided_annual_report_is_the_same_bytes_on_every_download(reader, kansl
 
 def test_markdown_with_script_renders_inert(demo, kansli_user, client):
     vml = Association.objects.get(slug="vastmanland")
+    reopen(vml, 2024)  # closed by the demo at its annual report
     narrative_save(
         association=vml,
         document=AR,
@@ -193,6 +196,7 @@ def test_texts_page_saves_copies_and_refuses_a_stale_form(demo, kansli_user, cli
     UserRole.objects.create(user=kansli_user, association=vml, role=UserRole.KANSLI)
     client.force_login(kansli_user)
     url = "/vastmanland/dokument/arsredovisning/2025/texter/"
+    reopen(vml, 2024)  # closed by the demo at its annual report
     narrative_save(association=vml, document=AR, year=2024, key="utveckling", body="Förra året.")
     assert client.post(url, {"key": "utveckling", "action": "copy"}).status_code == 302
     response = client.post(url, {"key": "utveckling", "version": "1", "body": "Nytt år."})
@@ -208,6 +212,7 @@ def test_building_a_document_does_a_fixed_number_of_queries(demo, django_assert_
     from django.test.utils import CaptureQueriesContext
 
     vml = Association.objects.get(slug="vastmanland")
+    reopen(vml, 2024)  # closed by the demo at its annual report
     with CaptureQueriesContext(connection) as small:
         documents.annual_report(vml, 2024)
     from decimal import Decimal

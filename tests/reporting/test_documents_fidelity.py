@@ -1,23 +1,32 @@
-"""Fidelity to the source documents: each demo document has the seed's chapters in
-the seed's order and prints every figure of the seed whose arithmetic holds next to
-its label (tests/reporting/fidelity_seeds.py lists them, and the ones that differ
-with the reason). Charts need data; no column of dashes is printed; no page of the
-PDF holds only a stray row or heading."""
+"""Fidelity to the source documents, tested on what the auditor receives: each seed
+document is downloaded as a revisor downloads it (its URL, the stored bytes of the
+decided plan or the closed year's annual report, checked against the stored PDF/A and
+its SHA-256) and held to the seed: the seed's chapters in the seed's order and every
+figure of the seed whose arithmetic holds next to its label
+(tests/reporting/fidelity_seeds.py lists them, and the ones that differ with the
+reason). The decided document carries everything a fresh build of it has; charts need
+data; no column of dashes is printed; no page of the PDF holds only a stray row or
+heading; nothing in a document speaks of the demo or its sources."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
 from pypdf import PdfReader
 
-from members.models import Association
-from reporting import documents, render
+from members.models import Association, UserRole
+from reporting import documents, render, snapshots
+from reporting.models import AR, VP, DecidedDocument
 from tests.reporting.fidelity_seeds import SEEDS
 
 BUILD = {"arsredovisning": documents.annual_report, "verksamhetsplan": documents.plan}
+KIND = {"arsredovisning": AR, "verksamhetsplan": VP}
 
 
 def _normalise(text: str) -> str:
@@ -25,22 +34,116 @@ def _normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
-_RENDERED: dict = {}
+_RECEIVED: dict = {}
+
+
+def _shape(doc: documents.Document) -> dict:
+    """What a document is made of: its tables' columns and row labels, by caption."""
+    return {t.caption: (list(t.columns), [r.label for r in t.rows]) for t in doc.tables}
+
+
+def _receive(client: Client, key: str, seed: dict) -> dict:
+    association = Association.objects.get(slug=seed["association"])
+    url = f"/{association.slug}/dokument/{seed['document']}/{seed['year']}/pdf/"
+    response = client.get(url)
+    stored = DecidedDocument.objects.get(
+        association=association,
+        document=KIND[seed["document"]],
+        year=seed["year"],
+        superseded=False,
+    )
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    doc = snapshots.thaw(stored.snapshot, association)
+    reader = PdfReader(io.BytesIO(body))
+    return {
+        "status": response.status_code,
+        "content_type": response["Content-Type"],
+        "header_sha256": response.get("X-Content-SHA256"),
+        "pdf": body,
+        "stored_pdf": bytes(stored.pdf),
+        "stored_sha256": stored.sha256,
+        "decided_on": stored.decided_on,
+        "doc": doc,
+        "shape": _shape(doc),
+        "fresh_shape": _shape(BUILD[seed["document"]](association, seed["year"])),
+        "xmp": reader.xmp_metadata.stream.get_data() if reader.xmp_metadata else b"",
+        "pages": [p.extract_text() or "" for p in reader.pages],
+        "html": render.print_html(doc),
+    }
 
 
 @pytest.fixture
 def rendered(db):
-    """Every seed's demo document, built and rendered once for the module (the
-    results are plain text and structures, kept after the test's rollback)."""
-    if not _RENDERED:
+    """Every seed's document as a revisor downloads it from the demo, fetched once for
+    the module (the results are bytes, text and structures, kept after the test's
+    rollback), with each association's revision page."""
+    if not _RECEIVED:
         call_command("load_demo", verbosity=0)
+        revisor = get_user_model().objects.create_user(username="fidelity-revisor")
+        client = Client()
+        client.force_login(revisor)
+        for association in Association.objects.filter(
+            slug__in={s["association"] for s in SEEDS.values()}
+        ):
+            UserRole.objects.create(user=revisor, association=association, role=UserRole.REVISOR)
+            page = client.get(f"/{association.slug}/revision/")
+            _RECEIVED[f"revision:{association.slug}"] = {
+                "status": page.status_code,
+                "html": page.content.decode(),
+                "closed": {
+                    d.year: d.sha256
+                    for d in DecidedDocument.objects.filter(association=association, document=AR)
+                },
+            }
         for key, seed in SEEDS.items():
-            association = Association.objects.get(slug=seed["association"])
-            doc = BUILD[seed["document"]](association, seed["year"])
-            pdf = render.pdf_bytes(doc)
-            pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf)).pages]
-            _RENDERED[key] = {"doc": doc, "pages": pages, "html": render.print_html(doc)}
-    return _RENDERED
+            _RECEIVED[key] = _receive(client, key, seed)
+    return _RECEIVED
+
+
+@pytest.mark.parametrize("key", sorted(SEEDS))
+def test_the_revisor_receives_the_stored_decided_pdf_a(rendered, key):
+    received = rendered[key]
+    assert received["status"] == 200
+    assert received["content_type"] == "application/pdf"
+    assert received["pdf"] == received["stored_pdf"]
+    assert hashlib.sha256(received["pdf"]).hexdigest() == received["stored_sha256"]
+    assert received["header_sha256"] == received["stored_sha256"]
+    assert b'pdfaid:part="2"' in received["xmp"], "stored as PDF/A-2"
+    assert received["doc"].is_decided
+
+
+@pytest.mark.parametrize("key", sorted(SEEDS))
+def test_the_decided_document_carries_everything_its_fresh_build_has(rendered, key):
+    """The demo decides each plan and closes each year after the data it shows is in,
+    so the frozen document lacks no table, column or row of a fresh build."""
+    shape, fresh = rendered[key]["shape"], rendered[key]["fresh_shape"]
+    assert set(fresh) <= set(shape), f"{key}: missing tables {set(fresh) - set(shape)}"
+    for caption, (columns, labels) in fresh.items():
+        assert shape[caption][0] == columns, f"{key}: columns of {caption!r}"
+        assert shape[caption][1] == labels, f"{key}: rows of {caption!r}"
+
+
+@pytest.mark.parametrize("key", sorted(SEEDS))
+def test_the_document_speaks_of_the_association_not_of_the_demo(rendered, key):
+    text = _normalise("\n".join(rendered[key]["pages"])).lower()
+    for phrase in ("paragraf ej angiven", "ej angiven i källan", "källdokument", "demodata"):
+        assert phrase not in text, f"{key}: {phrase!r} printed"
+    decided_on = f"{rendered[key]['decided_on']:%Y-%m-%d}"
+    assert decided_on in _normalise(rendered[key]["pages"][0]), f"{key}: no decision date"
+
+
+def test_the_revision_page_lists_the_closed_annual_reports_with_their_sha256(rendered):
+    """Västerås 2020 and Västmanland 2024 are closed in the demo at their dates."""
+    closed = {slug: rendered[f"revision:{slug}"]["closed"] for slug in ("vasteras", "vastmanland")}
+    assert sorted(closed["vasteras"]) == [2020]
+    assert sorted(closed["vastmanland"]) == [2024]
+    for slug, years in closed.items():
+        page = rendered[f"revision:{slug}"]
+        assert page["status"] == 200
+        for year, sha256 in years.items():
+            row = re.search(rf"Årsredovisning {year}</th>.*?</tr>", page["html"], re.S)
+            assert row is not None, f"{slug}: annual report {year} not listed"
+            assert sha256 in row.group(0)
 
 
 def _body(pages: list[str]) -> str:

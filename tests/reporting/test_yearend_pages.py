@@ -14,8 +14,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from budgets.models import Actual, BalanceLine, FiscalYear, LedgerImport, SieUpload
+from budgets.services import fiscal_year_reopen
 from finsam.models import AuditEntry
 from members.models import Association, UserRole
+from tests.decisions import reopen
 
 SIE = settings.BASE_DIR / "fixtures" / "budgets" / "vasteras-2020.se"
 
@@ -61,14 +63,20 @@ def test_import_sie_command_refuses_another_associations_file_and_saves_nothing(
     before = (Actual.objects.count(), AuditEntry.objects.count(), LedgerImport.objects.count())
     with pytest.raises(CommandError, match="222000-2824"):
         call_command("import_sie", "vastmanland", str(SIE), stdout=StringIO())
-    out = StringIO()
-    call_command("import_sie", "vasteras", str(SIE), stdout=out)  # the same file again
-    assert "ändrar inget" in out.getvalue()
+    # The same file again: the demo has closed 2020 at its annual report, so refused.
+    with pytest.raises(CommandError, match="2020 är stängt"):
+        call_command("import_sie", "vasteras", str(SIE), stdout=StringIO())
     after = (Actual.objects.count(), AuditEntry.objects.count(), LedgerImport.objects.count())
     assert after == before
 
 
-def test_upload_preview_apply_in_the_browser(demo, kansli):
+def test_upload_preview_apply_in_the_browser(demo, kansli, superuser):
+    # The demo closes 2020; reopened, the same file again changes nothing.
+    fiscal_year_reopen(
+        fiscal_year=FiscalYear.objects.get(association=demo, year=2020),
+        reason="Prov",
+        by=superuser,
+    )
     # Remove 2020 as if never imported: reopen nothing, just a fresh year 2021 file.
     content = SIE.read_bytes().replace(b"20200101 20201231", b"20200101 20201231")
     response = kansli.post(
@@ -94,6 +102,12 @@ def test_upload_preview_apply_in_the_browser(demo, kansli):
 
 
 def test_closing_a_year_in_the_browser_then_nothing_changes(demo, kansli, superuser, client):
+    # The demo closes 2020 at its date; reopened, the board closes it again here.
+    fiscal_year_reopen(
+        fiscal_year=FiscalYear.objects.get(association=demo, year=2020),
+        reason="Prov",
+        by=superuser,
+    )
     page = kansli.get("/vasteras/bokslut/2020/stang/").content.decode()
     assert "Kontroll före beslutet" in page
     response = kansli.post(
@@ -126,6 +140,7 @@ def test_closing_a_year_in_the_browser_then_nothing_changes(demo, kansli, superu
 
 
 def test_balance_line_with_a_malformed_amount_is_refused(demo, kansli):
+    reopen(demo, 2020)  # closed by the demo at its annual report
     count = BalanceLine.objects.count()
     response = kansli.post(
         "/vasteras/bokslut/2020/balanser/",
@@ -147,6 +162,7 @@ def test_balance_line_with_a_malformed_amount_is_refused(demo, kansli):
 def test_styrelse_reads_but_cannot_write(demo, styrelse_user, client):
     UserRole.objects.create(user=styrelse_user, association=demo, role=UserRole.STYRELSE)
     client.force_login(styrelse_user)
+    reopen(demo, 2020)  # closed by the demo at its annual report
     assert client.get("/vasteras/bokslut/2020/").status_code == 200
     assert "Stäng 2020" not in client.get("/vasteras/bokslut/2020/").content.decode()
     response = client.post(

@@ -1,8 +1,13 @@
 """Load the demo data transcribed from the source documents (safe to run twice).
 
 Each app that has demo data provides `<app>.demo.load(stdout=...)`; they run in
-the order below, since budgets link to insatser and reports read both.
-`--with-users` also makes the demo log-ins, and only when DEBUG is on.
+the order below, since budgets link to insatser and reports read both. The budgets
+come last: `budgets.demo` lives each association's history in date order (outcome,
+year-ends, forecasts, then the board's decisions and the closings of the years at
+their dates), so every decided plan and closed annual report is frozen with what was
+known at its date. Last, `signing.demo` has the board and the auditors sign the
+closed year 2024 of Västmanland, as the seed's evidence pages show. `--with-users` also makes the demo log-ins, and only when DEBUG
+is on.
 """
 
 from __future__ import annotations
@@ -16,8 +21,9 @@ from django.db import transaction
 
 from members.models import Association, UserRole
 
-# The documents' texts load before the budgets are decided (a decided plan keeps its texts).
-APPS_IN_ORDER = ["members", "insatser", "reporting", "budgets"]
+# The documents' texts load before the budgets are decided and the years closed (a
+# decided plan and a closed year's annual report keep their texts).
+APPS_IN_ORDER = ["members", "insatser", "reporting", "budgets", "signing"]
 DEMO_PASSWORD = "finsam-demo"
 DEMO_SLUGS = ["vastra-malardalen", "vasteras", "vastmanland"]
 
