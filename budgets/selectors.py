@@ -278,6 +278,20 @@ class Comparison:
             f"Plan {y + 2}",
         ]
 
+    @property
+    def shown(self) -> list[int]:
+        """The columns with any figure (budget N always): the page leaves out a
+        bokslut, budget or prognos column that holds nothing, as the documents do."""
+        return [
+            i
+            for i in range(6)
+            if i == 3 or any(r.values[i] is not None for g in self.groups for r in g.rows)
+        ]
+
+    @property
+    def shown_headings(self) -> list[str]:
+        return [self.headings[i] for i in self.shown]
+
     def _total(self, income: bool, index: int) -> Decimal | None:
         return _sum_or_none(
             g.totals()[index] if index >= 0 else g.outcome_total()

@@ -131,7 +131,34 @@ def budget_line_save(
         raise ServiceError("Medlemmen hör till ett annat förbund.")
     if line.insats_id and line.insats.association_id != association.id:
         raise ServiceError("Insatsen hör till ett annat förbund.")
+    _refuse_contribution_source(association, line)
     return save_recorded(line, association_id=association.id, by=by, before=before)
+
+
+def _refuse_contribution_source(association: Association, line: BudgetLine) -> None:
+    """A contribution line is filled from the state's half or one member's
+    contribution, never both, and no other line is filled from the same."""
+    if not (line.state or line.member_id):
+        return
+    if line.state and line.member_id:
+        raise ServiceError(
+            "En bidragsrad gäller antingen statens bidrag eller en medlem, inte båda.",
+            field="member",
+        )
+    if line.group != BudgetLine.CONTRIBUTION:
+        raise ServiceError(
+            "Bara rader i gruppen Medlemsbidrag fylls från Bidrag; välj den gruppen.",
+            field="group",
+        )
+    others = BudgetLine.objects.filter(association=association, retired=False).exclude(pk=line.pk)
+    same = others.filter(state=True) if line.state else others.filter(member_id=line.member_id)
+    taken = same.first()
+    if taken is not None and not line.retired:
+        what = "statens bidrag" if line.state else f"{line.member.name}s bidrag"
+        raise ServiceError(
+            f"Raden {taken.name} fylls redan med {what}.",
+            field="state" if line.state else "member",
+        )
 
 
 # How a new budget may start (DOMAIN §3: the plan years of last year's budget are the

@@ -10,6 +10,7 @@ urlpatterns = [
     path("poster/ny/", views.line_create, name="line_create"),
     path("<year:year>/", views.budget_detail, name="budget_detail"),
     path("<year:year>/cell/", views.cell_save, name="cell_save"),
+    path("<year:year>/ny-post/", views.grid_line_add, name="grid_line_add"),
     path("<year:year>/summor/", views.budget_totals, name="budget_totals"),
     path("<year:year>/spara/", views.grid_save, name="grid_save"),
     path("<year:year>/besluta/", views.budget_decide, name="budget_decide"),

@@ -107,12 +107,24 @@ def _version_number(request: HttpRequest) -> int | None:
         return None
 
 
-def _grid_page(request: HttpRequest, grid, status: int = 200, errors: int = 0) -> HttpResponse:
+def _grid_page(
+    request: HttpRequest,
+    grid,
+    status: int = 200,
+    errors: int = 0,
+    line_form=None,
+    added: str = "",
+    template: str = "budgets/budget_detail.html",
+) -> HttpResponse:
+    if line_form is None and can_edit(request.role) and not grid.version.is_decided:
+        line_form = _line_form(request.association)
     return render(
         request,
-        "budgets/budget_detail.html",
+        template,
         {
             "grid": grid,
+            "line_form": line_form,
+            "added": added,
             "cell_url": _url("cell_save", request, year=grid.budget.year),
             "warnings": selectors.amount_warnings(grid),
             "can_edit": can_edit(request.role),
@@ -124,6 +136,40 @@ def _grid_page(request: HttpRequest, grid, status: int = 200, errors: int = 0) -
             ],
         },
         status=status,
+    )
+
+
+@association_view(EDIT, methods=("POST",))
+def grid_line_add(request: HttpRequest, year: int) -> HttpResponse:
+    """A new line from the grid itself: htmx swaps the grid with the line in it (or the
+    form with its errors); without JavaScript the page comes back the same way."""
+    budget = _budget(request, year)
+    form = _line_form(request.association, request.POST)
+    added = ""
+    if form.is_valid():
+        try:
+            line = services.budget_line_save(
+                association=request.association, data=form.cleaned_data, by=request.user
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            added = f"Budgetposten {line.name} är tillagd."
+            if not request.htmx:
+                messages.success(request, added)
+                return redirect(_url("budget_detail", request, year=year))
+            form = None
+    grid = selectors.budget_grid(budget=budget, can_edit=True)
+    failed = form is not None and bool(form.errors)
+    return _grid_page(
+        request,
+        grid,
+        status=400 if failed and not request.htmx else 200,
+        line_form=form,
+        added=added,
+        template="budgets/budget_detail.html#grid"
+        if request.htmx
+        else "budgets/budget_detail.html",
     )
 
 
@@ -362,12 +408,17 @@ def budget_revise(request: HttpRequest, year: int) -> HttpResponse:
     return redirect(_url("budget_detail", request, year=year))
 
 
+STATE_LABEL = "Statens bidrag, Staten (AF+FK) (för bidragsrader)"
+STATE_HELP = "Raden fylls med statens hälft av tilldelningen under Bidrag."
+
+
 class LineForm(BoundedForm, forms.Form):
     name = forms.CharField(label="Namn", max_length=200)
     group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)
     member = forms.ModelChoiceField(
         label="Medlem (för bidragsrader)", queryset=Member.objects.none(), required=False
     )
+    state = forms.BooleanField(label=STATE_LABEL, help_text=STATE_HELP, required=False)
     insats = forms.ModelChoiceField(
         label="Insats (för insatsrader)", queryset=Insats.objects.none(), required=False
     )
@@ -378,11 +429,17 @@ class LineForm(BoundedForm, forms.Form):
     )
 
 
+def _line_form(association, data=None, form_class=None, **kwargs):
+    """A line form whose choices are the association's own members and insatser."""
+    form = (form_class or LineForm)(data, **kwargs)
+    form.fields["member"].queryset = Member.objects.filter(association=association)
+    form.fields["insats"].queryset = Insats.objects.filter(association=association)
+    return form
+
+
 @association_view(EDIT)
 def line_create(request: HttpRequest) -> HttpResponse:
-    form = LineForm(request.POST or None)
-    form.fields["member"].queryset = Member.objects.filter(association=request.association)
-    form.fields["insats"].queryset = Insats.objects.filter(association=request.association)
+    form = _line_form(request.association, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.budget_line_save(
@@ -669,6 +726,10 @@ class LineEditForm(BoundedForm, forms.Form):
     retired = forms.BooleanField(
         label="Avslutad (visas inte i nya budgetar; historiken finns kvar)", required=False
     )
+    member = forms.ModelChoiceField(
+        label="Medlem (för bidragsrader)", queryset=Member.objects.none(), required=False
+    )
+    state = forms.BooleanField(label=STATE_LABEL, help_text=STATE_HELP, required=False)
     insats = forms.ModelChoiceField(
         label="Insats (för insatsrader)", queryset=Insats.objects.none(), required=False
     )
@@ -702,11 +763,12 @@ def line_edit(request: HttpRequest, budgetline_id: int) -> HttpResponse:
         "group": line.group,
         "sort_order": line.sort_order,
         "retired": line.retired,
+        "member": line.member_id,
+        "state": line.state,
         "insats": line.insats_id,
         "category": line.category,
     }
-    form = LineEditForm(request.POST or None, initial=initial)
-    form.fields["insats"].queryset = Insats.objects.filter(association=request.association)
+    form = _line_form(request.association, request.POST or None, LineEditForm, initial=initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}

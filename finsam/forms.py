@@ -24,6 +24,40 @@ class AmountInput(forms.TextInput):
         return super().format_value(value)
 
 
+def strip_percent(value):
+    """'50 %', '50,0 %', '50%' (a pasted no-break space included) → '50', '50,0': a
+    percentage is typed as the application prints it."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            return text[:-1].rstrip(" \u00a0\u202f\t")
+    return value
+
+
+class PercentField(forms.DecimalField):
+    """A percentage: 50, 50 %, 50,0 %, 12,5."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("max_digits", 5)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", 100)
+        super().__init__(**kwargs)
+        self.error_messages["invalid"] = "Ange en procentsats, till exempel 50 eller 50 %."
+        self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
+
+    def widget_attrs(self, widget):
+        # A text box, so that "50 %" can be typed (a number box refuses it).
+        attrs = super().widget_attrs(widget)
+        for name in ("min", "max", "step"):
+            attrs.pop(name, None)
+        return attrs
+
+    def to_python(self, value):
+        return super().to_python(strip_percent(value))
+
+
 class AmountField(forms.Field):
     """An amount in kronor, read by the one parser every form uses."""
 

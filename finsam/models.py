@@ -13,7 +13,10 @@ class AuditEntry(models.Model):
     ACTIONS = [(CREATE, "Skapad"), (UPDATE, "Ändrad"), (DELETE, "Borttagen")]
 
     association = models.ForeignKey(
-        "members.Association", on_delete=models.CASCADE, related_name="audit_entries"
+        "members.Association",
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="audit_entries",
     )
     at = models.DateTimeField("tidpunkt", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -13,7 +13,9 @@ def safe_next(request: HttpRequest, fallback: str, *, field: str = "next") -> st
     `next=https://elsewhere.example/` never sends anybody off-site.
     """
     target = request.POST.get(field) or request.GET.get(field) or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: anything else ("-Infinity") would be read by
+    # redirect() as the name of a view, and fail.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -25,6 +25,7 @@ EDIT = "edit"  # kansli
 DOWNLOAD = "download"  # kansli, revisor (and styrelse: they sign what they download)
 PUBLIC = "public"  # anyone, no log-in
 LOGIN = "login"  # any signed-in user (pages outside an association)
+ADMIN = "admin"  # superusers only (pages outside an association: a new association)
 
 ALLOWED_ROLES: dict[str, set[str]] = {
     READ: {UserRole.KANSLI, UserRole.STYRELSE, UserRole.REVISOR},
@@ -123,6 +124,47 @@ def signed_in_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
             return view(request, *args, **kwargs)
 
         wrapper.finsam_access = LOGIN
+        wrapper.finsam_methods = allowed_methods
+        return wrapper
+
+    return decorator
+
+
+def superuser_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
+    """For the superuser's pages outside any association (creating one)."""
+    allowed_methods = {m.upper() for m in methods}
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not request.user.is_superuser:
+                raise PermissionDenied("Bara en administratör kan göra detta.")
+            if request.method not in allowed_methods:
+                return HttpResponseNotAllowed(sorted(allowed_methods))
+            return view(request, *args, **kwargs)
+
+        wrapper.finsam_access = ADMIN
+        wrapper.finsam_methods = allowed_methods
+        return wrapper
+
+    return decorator
+
+
+def public_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
+    """For pages outside any association that need no log-in (an invitation's link,
+    which is its own proof)."""
+    allowed_methods = {m.upper() for m in methods}
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in allowed_methods:
+                return HttpResponseNotAllowed(sorted(allowed_methods))
+            return view(request, *args, **kwargs)
+
+        wrapper.finsam_access = PUBLIC
         wrapper.finsam_methods = allowed_methods
         return wrapper
 

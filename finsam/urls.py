@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from finsam import converters, views
+from members import access_views
 
 # <year:…> in every app's addresses; registered before the includes below read them.
 register_converter(converters.YearConverter, "year")
@@ -15,6 +16,12 @@ urlpatterns = [
         name="login",
     ),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "konto/inbjudan/<uidb64>/<token>/",
+        access_views.invitation_accept,
+        name="invitation_accept",
+    ),
+    path("nytt-forbund/", access_views.association_create, name="association_create"),
     path("admin/", admin.site.urls),
     path("<slug:slug>/", include("members.urls")),
     path("<slug:slug>/budget/", include("budgets.urls")),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.models import FiscalYear
-from finsam.forms import BoundedForm
+from finsam.forms import BoundedForm, strip_percent
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from insatser.goal_services import goal_delete, goal_save, goals_copy
@@ -36,6 +36,7 @@ class FigureField(forms.DecimalField):
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
     def to_python(self, value):
+        value = strip_percent(value)  # "20 %" as the application prints it
         if isinstance(value, str):
             value = "".join(value.split()).replace("\u202f", "").replace(",", ".")
             try:

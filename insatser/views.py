@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_htmx.http import HttpResponseClientRedirect
 
 from budgets.selectors import insats_money
-from finsam.forms import AmountField, BoundedForm
+from finsam.forms import AmountField, BoundedForm, PercentField
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, PUBLIC, READ, association_view, can_edit
 from insatser import selectors, services
@@ -226,13 +226,8 @@ class StaffingForm(BoundedForm, forms.Form):
         initial=1,
         error_messages={"min_value": "Antalet måste vara minst 1."},
     )
-    percent = forms.DecimalField(
+    percent = PercentField(
         label="Procent av heltid",
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-        localize=True,
         error_messages={"min_value": PERCENT_MESSAGE, "max_value": PERCENT_MESSAGE},
     )
 

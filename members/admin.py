@@ -53,11 +53,20 @@ class AssociationAdmin(ServiceAdmin):
         # Deleting an association would take its whole record, change log included.
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "merged_into":
+            # Never the association itself: it cannot merge into itself.
+            own = (
+                request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            )
+            if own and str(own).isdigit():
+                field.queryset = field.queryset.exclude(pk=int(own))
+        return field
+
     def service_save(self, request, obj, form, change):
         if not change:
-            obj.full_clean()
-            obj.save()
-            return obj
+            return services.association_create(data=self._data(form), members=[], by=request.user)
         return services.association_update(
             association=Association.objects.get(pk=obj.pk),
             data=self._data(form),

@@ -10,4 +10,5 @@ class MembersConfig(AppConfig):
         ("Bidrag", "members:allocation_list", "allocations", "read"),
         ("Organisation", "members:people_list", "people", "read"),
         ("Ändringslogg", "members:audit_log", "audit", "read"),
+        ("Behörigheter", "members:access_list", "access", "edit"),
     ]

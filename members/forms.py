@@ -7,10 +7,17 @@ from decimal import ROUND_DOWN, Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from finsam.forms import AmountField, BoundedForm
+from finsam.forms import AmountField, BoundedForm, strip_percent
 from finsam.money import MAX_AMOUNT
 from finsam.validators import normalize_orgnr
 from members.models import Appointment, Association, Member, Person, StateAllocation
+
+
+class WeightField(AmountField):
+    """A municipality's key weight: a population, or a percentage typed as printed."""
+
+    def to_python(self, value):
+        return super().to_python(strip_percent(value))
 
 
 class DateInput(forms.DateInput):
@@ -134,7 +141,7 @@ class AllocationForm(BoundedForm, forms.Form):
             self.fields["year"].required = False
             self.initial["year"] = fixed_year
         for member in municipalities:
-            self.fields[f"weight_{member.id}"] = AmountField(
+            self.fields[f"weight_{member.id}"] = WeightField(
                 label=member.name, required=False, min_value=0, max_value=MAX_WEIGHT
             )
 

@@ -10,7 +10,7 @@ from django.db.models import Q
 from finsam.validators import normalize_orgnr, validate_orgnr
 
 # Slugs that would shadow the project's own top-level URLs.
-RESERVED_SLUGS = {"admin", "konto", "static", "media", "api", "resultat"}
+RESERVED_SLUGS = {"admin", "konto", "static", "media", "api", "resultat", "nytt-forbund"}
 
 
 class Association(models.Model):
@@ -54,6 +54,8 @@ class Association(models.Model):
             raise ValidationError({"slug": "Den kortadressen är reserverad. Välj en annan."})
         if self.orgnr:
             self.orgnr = normalize_orgnr(self.orgnr)
+        if self.merged_into_id and self.merged_into_id == self.pk:
+            raise ValidationError({"merged_into": "Ett förbund kan inte uppgå i sig självt."})
         if bool(self.merged_into_id) != bool(self.merged_on):
             raise ValidationError(
                 "Ange både vilket förbund det uppgick i och datumet, eller ingetdera."
@@ -75,9 +77,14 @@ class UserRole(models.Model):
         related_name="roles",
     )
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="user_roles"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="user_roles",
     )
     role = models.CharField("roll", max_length=20, choices=ROLES)
+    granted_at = models.DateTimeField("behörig sedan", null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [
@@ -90,6 +97,68 @@ class UserRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} i {self.association}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Behörighet för {person_label(self.user)}"
+
+
+def person_label(user) -> str:
+    """A user as the Behörigheter page names them: name and e-mail, else user name."""
+    name = user.get_full_name().strip()
+    email = user.email or ""
+    if name and email:
+        return f"{name} ({email})"
+    return name or email or user.get_username()
+
+
+class Invitation(models.Model):
+    """An invitation by e-mail to a role in an association, used once before it expires.
+
+    The link carries a token made by Django's token machinery
+    (members.invitations.InvitationTokenGenerator) over this row's state, so a used,
+    withdrawn or changed invitation's link no longer works.
+    """
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField("e-postadress")
+    role = models.CharField("roll", max_length=20, choices=UserRole.ROLES)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="inbjuden av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("inbjuden")
+    expires_at = models.DateTimeField("gäller till")
+    accepted_at = models.DateTimeField("använd", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "email"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_invitation_per_address",
+            )
+        ]
+        verbose_name = "inbjudan"
+        verbose_name_plural = "inbjudningar"
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Inbjudan till {self.email}"
 
 
 class Member(models.Model):
@@ -106,7 +175,12 @@ class Member(models.Model):
         (KOMMUN, "Kommun"),
     ]
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="members")
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
     kind = models.CharField("slag", max_length=10, choices=KINDS)
     name = models.CharField("namn", max_length=200)
     orgnr = models.CharField(
@@ -144,7 +218,12 @@ class Member(models.Model):
 class Person(models.Model):
     """Somebody who holds an appointment: board member, auditor, official."""
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="people")
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="people",
+    )
     name = models.CharField("namn", max_length=200)
     title = models.CharField("titel eller befattning", max_length=200, blank=True)
     organisation = models.CharField("organisation", max_length=200, blank=True)
@@ -191,7 +270,10 @@ class Appointment(models.Model):
     OFFICE_ROLES = {FORBUNDSCHEF, SAMORDNARE, UTVECKLINGSLEDARE, EKONOM}
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="appointments"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="appointments",
     )
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="appointments")
     role = models.CharField("roll", max_length=30, choices=ROLES)
@@ -242,7 +324,10 @@ class StateAllocation(models.Model):
     ]
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="allocations"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="allocations",
     )
     year = models.PositiveIntegerField("år")
     amount = models.DecimalField("statens bidrag (kr)", max_digits=14, decimal_places=2)

@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
 
+from finsam.models import AuditEntry
 from finsam.money import round_kronor, split_largest_remainder
 from finsam.services import (
     ServiceError,
+    audit,
     check_version,
     delete_recorded,
     save_audited,
@@ -23,10 +31,12 @@ from members.models import (
     Appointment,
     Association,
     Contribution,
+    Invitation,
     Member,
     MunicipalShare,
     Person,
     StateAllocation,
+    UserRole,
 )
 
 STATE_NAME = "Staten (AF+FK)"
@@ -333,6 +343,8 @@ def role_save(
     if role_row is None:
         role_row = UserRole(user=user, association=association)
     role_row.user, role_row.role = user, role
+    if role_row.granted_at is None:
+        role_row.granted_at = timezone.now()
     return save_recorded(role_row, association_id=association.id, by=by, before=before)
 
 
@@ -358,3 +370,239 @@ def admin_delete(*, objects: list, by: Any = None) -> int:
                 "inte tas bort."
             ) from exc
     return len(objects)
+
+
+# --- Set-up and access: a new association, invitations, roles -------------------------
+
+# The roles each role may give (and change or take away) in its association.
+GRANTABLE = {UserRole.KANSLI: {UserRole.KANSLI, UserRole.STYRELSE, UserRole.REVISOR}}
+
+
+@transaction.atomic
+def association_create(
+    *, data: dict[str, Any], members: list[tuple[str, str]], by: Any
+) -> Association:
+    """A new association with its members (kind, name), by a superuser; recorded."""
+    if not getattr(by, "is_superuser", False):
+        raise ServiceError("Bara en administratör kan skapa ett samordningsförbund.")
+    association = Association(**data)
+    association.slug = association.slug or slugify(association.name)[:60].strip("-")
+    if Association.objects.filter(slug=association.slug).exists():
+        raise ServiceError(
+            f"Kortadressen {association.slug} används redan. Välj en annan.", field="slug"
+        )
+    try:
+        association.full_clean()
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages)) from exc
+    association.save()
+    audit(
+        association_id=association.pk,
+        user=by,
+        action=AuditEntry.CREATE,
+        obj=association,
+        before=None,
+        after=snapshot(association),
+    )
+    for order, (kind, name) in enumerate(members, start=1):
+        member_save(
+            association=association,
+            data={"kind": kind, "name": name, "sort_order": order, "joined": association.founded},
+            by=by,
+        )
+    return association
+
+
+def _refuse_role_by(association: Association, role: str, by: Any) -> None:
+    """Only a role the giver may give: kansli gives kansli, styrelse and revisor."""
+    if role not in dict(UserRole.ROLES):
+        raise ServiceError("Välj kansli, styrelse eller revisor.", field="role")
+    if getattr(by, "is_superuser", False):
+        return
+    own = (
+        UserRole.objects.filter(user=by, association=association)
+        .values_list("role", flat=True)
+        .first()
+    )
+    if role not in GRANTABLE.get(own, set()):
+        label = dict(UserRole.ROLES)[role].lower()
+        raise ServiceError(f"Din roll i förbundet får inte ge rollen {label}.", field="role")
+
+
+def _clean_email(email: str) -> str:
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise ServiceError(
+            "Skriv en giltig e-postadress, till exempel namn@kommun.se.", field="email"
+        ) from exc
+    local, _, domain = email.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _giver(by: Any) -> str:
+    from members.models import person_label
+
+    return person_label(by) if getattr(by, "is_authenticated", False) else "Kansliet"
+
+
+@transaction.atomic
+def invitation_create(
+    *, association: Association, email: str, role: str, site_url: str, by: Any
+) -> Invitation | UserRole:
+    """Invite an address to a role: an e-mail with a one-time link. An address that
+    already has an account gets the role at once (no second account) and a notice."""
+    from members import invitations
+
+    _refuse_role_by(association, role, by)
+    email = _clean_email(email)
+    Association.objects.select_for_update().get(pk=association.pk)
+    existing = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
+    if existing is not None:
+        if UserRole.objects.filter(user=existing, association=association).exists():
+            raise ServiceError(f"{email} har redan behörighet i förbundet.", field="email")
+        row = role_save(user=existing, association=association, role=role, by=by)
+        _mail(
+            invitations.send_access_notice,
+            email=email,
+            association=association,
+            role=row.get_role_display(),
+            site_url=site_url,
+            inviter=_giver(by),
+        )
+        return row
+    now = timezone.now()
+    open_one = Invitation.objects.filter(
+        association=association, email__iexact=email, accepted_at__isnull=True
+    ).first()
+    if open_one is not None and open_one.expires_at > now:
+        until = timezone.localtime(open_one.expires_at).date().isoformat()
+        raise ServiceError(
+            f"{email} är redan inbjuden (inbjudan gäller till och med {until}).", field="email"
+        )
+    if open_one is not None:  # expired: the new invitation replaces it
+        delete_recorded(open_one, association_id=association.id, by=by)
+    invitation = Invitation(
+        association=association,
+        email=email,
+        role=role,
+        invited_by=by if getattr(by, "is_authenticated", False) else None,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_DAYS),
+    )
+    save_recorded(invitation, association_id=association.id, by=by, before=None)
+    _mail(invitations.send_invitation, invitation, site_url=site_url, inviter=_giver(by))
+    return invitation
+
+
+def _mail(send, *args, **kwargs) -> None:
+    try:
+        send(*args, **kwargs)
+    except (OSError, ConnectionError) as exc:
+        raise ServiceError(
+            "E-postmeddelandet kunde inte skickas; ingenting är sparat. Försök igen senare."
+        ) from exc
+
+
+def invitation_problem(*, invitation: Invitation | None, token: str) -> str | None:
+    """Why a link cannot be used (in Swedish), or None when it can."""
+    from members.invitations import tokens
+
+    if invitation is None or not tokens.check_token(invitation, token):
+        return (
+            "Länken gäller inte. Den kan ha använts redan eller dragits tillbaka; be "
+            "förbundets kansli om en ny inbjudan."
+        )
+    if invitation.accepted_at is not None:
+        return "Inbjudan är redan använd. Logga in med din e-postadress och ditt lösenord."
+    if invitation.expires_at <= timezone.now():
+        return "Inbjudan har gått ut. Be förbundets kansli om en ny inbjudan."
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, token: str, password: str, name: str = "") -> Any:
+    """Use an invitation once: an account with the chosen password (or, for an address
+    that has one by now, that account) and the role; both recorded."""
+    invitation = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    problem = invitation_problem(invitation=invitation, token=token)
+    if problem:
+        raise ServiceError(problem)
+    User = get_user_model()
+    user = (
+        User.objects.filter(email__iexact=invitation.email).order_by("pk").first()
+        or User.objects.filter(username=invitation.email).first()
+    )
+    if user is None:
+        first, _, last = name.strip().partition(" ")
+        user = User(username=invitation.email, email=invitation.email)
+        user.first_name, user.last_name = first[:150], last[:150]
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages), field="password1") from exc
+        user.set_password(password)
+        user.save()
+    association = invitation.association
+    if not UserRole.objects.filter(user=user, association=association).exists():
+        role_save(user=user, association=association, role=invitation.role, by=user)
+    before = snapshot(invitation)
+    invitation.accepted_at = timezone.now()
+    save_recorded(invitation, association_id=association.id, by=user, before=before)
+    return user
+
+
+@transaction.atomic
+def invitation_withdraw(*, association: Association, invitation: Invitation, by: Any) -> None:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(pk=invitation.pk, association=association)
+        .first()
+    )
+    if invitation is None:
+        raise ServiceError("Inbjudan finns inte längre.")
+    _refuse_role_by(association, invitation.role, by)
+    if invitation.accepted_at is not None:
+        raise ServiceError("Inbjudan är redan använd; ta bort behörigheten i stället.")
+    delete_recorded(invitation, association_id=association.id, by=by)
+
+
+def _locked_role(association: Association, role_row: UserRole, by: Any) -> UserRole:
+    row = (
+        UserRole.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=role_row.pk, association=association)
+        .first()
+    )
+    if row is None:
+        raise ServiceError("Behörigheten finns inte längre.")
+    if row.user_id == getattr(by, "pk", None):
+        raise ServiceError(
+            "Du kan inte ändra eller ta bort din egen behörighet; be någon annan i kansliet."
+        )
+    _refuse_role_by(association, row.role, by)
+    return row
+
+
+@transaction.atomic
+def access_change(
+    *,
+    association: Association,
+    role_row: UserRole,
+    role: str,
+    expected_version: int | None,
+    by: Any,
+) -> UserRole:
+    """Change somebody's role in the association (not one's own); recorded."""
+    row = _locked_role(association, role_row, by)
+    _refuse_role_by(association, role, by)
+    check_version(row, expected_version, what=f"Behörigheten för {row.user}")
+    return role_save(user=row.user, association=association, role=role, role_row=row, by=by)
+
+
+@transaction.atomic
+def access_remove(*, association: Association, role_row: UserRole, by: Any) -> None:
+    """Take somebody's access away at once (not one's own); recorded."""
+    row = _locked_role(association, role_row, by)
+    role_delete(role_row=row, by=by)

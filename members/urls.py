@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members import audit_views, views
+from members import access_views, audit_views, views
 
 app_name = "members"
 
@@ -29,6 +29,18 @@ urlpatterns = [
     path("bidrag/<year:year>/", views.allocation_detail, name="allocation_detail"),
     path("bidrag/<year:year>/andra/", views.allocation_edit, name="allocation_edit"),
     path("bidrag/forhandsvisning/", views.allocation_preview, name="allocation_preview"),
+    path("behorigheter/", access_views.access_list, name="access_list"),
+    path("behorigheter/<int:userrole_id>/andra/", access_views.access_edit, name="access_edit"),
+    path(
+        "behorigheter/<int:userrole_id>/ta-bort/",
+        access_views.access_remove,
+        name="access_remove",
+    ),
+    path(
+        "behorigheter/inbjudan/<int:invitation_id>/dra-tillbaka/",
+        access_views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("andringslogg/", audit_views.audit_log, name="audit_log"),
     path("andringslogg/excel/", audit_views.audit_log_xlsx, name="audit_log_xlsx"),
 ]

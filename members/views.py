@@ -487,4 +487,7 @@ def allocation_preview(request: HttpRequest) -> HttpResponse:
         preview = _preview(request, form)
     else:
         preview = {"errors": [e for errors in form.errors.values() for e in errors]}
-    return render(request, "members/allocation_preview.html", {"preview": preview})
+    # The key's heading follows the chosen year (swapped out of band by htmx).
+    return render(
+        request, "members/allocation_preview.html", {"preview": preview, "key_year": year}
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from budgets.models import BudgetVersion, FiscalYear
@@ -38,6 +39,15 @@ def _has_content(block: Any) -> bool:
     return True
 
 
+def _text_title(doc: documents.Document, section: Any, block: Any) -> str:
+    """A text named as "Skriv texterna" titles it, with its place in the document."""
+    name = documents.NARRATIVE_TITLES.get(doc.kind, {}).get(block.key)
+    if not name:
+        return "”" + f"{section.number} {section.title}".strip() + "”"
+    place = section.number if section.title == name else f"{section.number} {section.title}"
+    return f"”{name}” ({place.strip()})" if place.strip() else f"”{name}”"
+
+
 def check_document(doc: documents.Document) -> Checklist:
     found = Checklist()
     for section in doc.sections:
@@ -45,8 +55,8 @@ def check_document(doc: documents.Document) -> Checklist:
         for block in section.blocks:
             if isinstance(block, documents.Text) and block.empty and block.key:
                 found.blocking.append(
-                    f"Avsnittet ”{title}” har ingen text: platshållaren ”Texten är inte "
-                    "skriven ännu.” står kvar. Skriv texten under Skriv texterna."
+                    f"Avsnittet {_text_title(doc, section, block)} har ingen text: platshållaren "
+                    "”Texten är inte skriven ännu.” står kvar. Skriv texten under Skriv texterna."
                 )
             elif isinstance(block, documents.Table) and not block.rows:
                 found.warnings.append(f"Tabellen ”{block.caption}” i ”{title}” är tom.")
@@ -67,7 +77,8 @@ def plan_checklist(association: Association, version: BudgetVersion) -> Checklis
     from budgets.selectors import amount_warnings, budget_grid
 
     year = version.budget.year
-    found = check_document(documents.plan(association, year, version=version))
+    plan_doc = documents.plan(association, year, version=version)
+    found = check_document(plan_doc)
     grid = budget_grid(budget=version.budget, version_number=version.number)
     found.warnings.extend(f"Budgeten, {w}" for w in amount_warnings(grid))
     if not StateAllocation.objects.filter(association=association, year=year).exists():
@@ -75,7 +86,75 @@ def plan_checklist(association: Association, version: BudgetVersion) -> Checklis
             f"Det finns ingen tilldelning för {year} under Bidrag: budgetens medlemsbidrag "
             "är inte avstämda mot statens och medlemmarnas beslut."
         )
+    found.warnings.extend(equity_warnings(association, year, plan_doc, grid))
     return found
+
+
+EQUITY_TABLE = "Eget kapital under budgetperioden"
+
+
+def _equity_goal(association: Association, year: int) -> Decimal | None:
+    """The plan's own equity goal: a financial goal of the year about the equity,
+    with a target in percent ("högst 20 % av bidragen")."""
+    from insatser.models import Goal
+
+    for goal in Goal.objects.filter(association=association, year=year, area="finansiell"):
+        words = goal.text.lower()
+        if goal.target is not None and goal.unit in ("%", "procent") and "kapital" in words:
+            return goal.target
+    return None
+
+
+def _equity_rows(doc: documents.Document, grid) -> tuple[list[tuple], bool]:
+    """(year heading, opening, result, closing, share of income) per budget year from
+    the plan's equity table; without one (no booked year-end, no estimate) from the
+    budget itself with an opening equity of 0 kr, which the second value says."""
+    for section in doc.sections:
+        for block in section.blocks:
+            if isinstance(block, documents.Table) and block.caption.startswith(EQUITY_TABLE):
+                return [(row.label, *row.values) for row in block.rows], True
+    rows = []
+    for offset, (income, result) in enumerate(zip(grid.income, grid.result, strict=True)):
+        heading = f"{'Budget' if offset == 0 else 'Plan'} {grid.budget.year + offset}"
+        share = result * 100 / income if income else None
+        rows.append((heading, Decimal(0), result, result, share))
+    return rows, False
+
+
+def equity_warnings(
+    association: Association, year: int, doc: documents.Document, grid
+) -> list[str]:
+    """A budget whose result would take the equity past the plan's own equity goal or
+    the 20 % ceiling, year by year, with the figures (a warning, not a refusal)."""
+    from finsam.money import format_kronor, format_percent
+    from reporting.statements import CEILING_PERCENT
+
+    goal = _equity_goal(association, year)
+    limits = sorted(
+        {
+            (
+                CEILING_PERCENT,
+                f"taket {format_percent(CEILING_PERCENT, 0)} av intäkterna som Nationella "
+                "rådet rekommenderar",
+            )
+        }
+        | ({(goal, f"planens eget mål, högst {format_percent(goal, 0)}")} if goal else set())
+    )
+    rows, known = _equity_rows(doc, grid)
+    warnings = []
+    for heading, opening, result, closing, share in rows:
+        if share is None or not isinstance(share, Decimal) or result in (None, ""):
+            continue
+        over = " och ".join(what for limit, what in limits if share > limit)
+        if not over:
+            continue
+        start = "" if known else " (inget ingående eget kapital är känt; räknat från 0 kr)"
+        warnings.append(
+            f"Eget kapital, {heading.lower()}: ingående {format_kronor(opening)} kr + "
+            f"resultat {format_kronor(result)} kr = {format_kronor(closing)} kr, "
+            f"{format_percent(share)} av intäkterna{start}. Det är över {over}."
+        )
+    return warnings
 
 
 def annual_report_checklist(association: Association, year: int) -> Checklist:

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from budgets.models import Actual, Budget, BudgetVersion, FiscalYear
 from finsam.forms import BoundedForm
-from finsam.services import ServiceError, StaleEdit
+from finsam.services import ServiceError
 from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
 from finsam.validators import whole_number
 from reporting import decisions, document_cache, documents, pdf_jobs, pdf_views, services
@@ -260,78 +260,78 @@ document_views = {kind: _document_page(kind) for kind in KINDS}
 download_views = {(kind, fmt): _document_download(kind, fmt) for kind in KINDS for fmt in FORMATS}
 
 
+def _text_sections(association, document: str, year: int, typed: dict, errors: dict) -> list:
+    """Each narrative section of the document as the form shows it."""
+    rows = NarrativeSection.objects.filter(
+        association=association, document=document, year__in=[year, year - 1]
+    )
+    stored, previous = {}, set()
+    for n in rows:
+        if n.year == year:
+            stored[n.key] = n
+        elif n.body:
+            previous.add(n.key)
+    return [
+        {
+            "key": key,
+            "title": title,
+            "body": typed.get(key, stored[key].body if key in stored else ""),
+            "version": stored[key].version if key in stored else 0,
+            "error": errors.get(key),
+            "has_previous": key in previous,
+        }
+        for key, title in documents.NARRATIVES[document]
+    ]
+
+
+def _text_post(request: HttpRequest, document: str, year: int, key: str) -> str:
+    """Save or copy one section; the success message (a refusal raises)."""
+    association = request.association
+    title = documents.NARRATIVE_TITLES[document].get(key, key)
+    if request.POST.get("action", "save") == "copy":
+        services.narrative_copy_previous(
+            association=association, document=document, year=year, key=key, by=request.user
+        )
+        return f"Texten från {year - 1} är inläst; ändra den så att den stämmer för {year}."
+    services.narrative_save(
+        association=association,
+        document=document,
+        year=year,
+        key=key,
+        body=request.POST.get("body", ""),
+        expected_version=whole_number(request.POST.get("version", "")),
+        by=request.user,
+    )
+    return f"Texten ”{title}” är sparad."
+
+
 def _texts(kind: str):
     document = KINDS[kind][1]
 
     @association_view(EDIT)
     def view(request: HttpRequest, year: int) -> HttpResponse:
-        association = request.association
-        stored = {
-            n.key: n
-            for n in NarrativeSection.objects.filter(
-                association=association, document=document, year__in=[year, year - 1]
-            )
-            if n.year == year
-        }
-        previous = set(
-            NarrativeSection.objects.filter(
-                association=association, document=document, year=year - 1
-            )
-            .exclude(body="")
-            .values_list("key", flat=True)
-        )
+        """Each section saves by itself: with htmx in the background (only that
+        section comes back, so what is typed in the others stays), else by a post."""
         errors: dict[str, str] = {}
         typed: dict[str, str] = {}
+        saved = ""
+        key = request.POST.get("key", "")
         if request.method == "POST":
-            key = request.POST.get("key", "")
-            action = request.POST.get("action", "save")
             try:
-                if action == "copy":
-                    services.narrative_copy_previous(
-                        association=association,
-                        document=document,
-                        year=year,
-                        key=key,
-                        by=request.user,
-                    )
-                    messages.success(
-                        request,
-                        f"Texten från {year - 1} är inläst; ändra den så att den stämmer för {year}.",
-                    )
-                else:
-                    version = request.POST.get("version", "")
-                    services.narrative_save(
-                        association=association,
-                        document=document,
-                        year=year,
-                        key=key,
-                        body=request.POST.get("body", ""),
-                        expected_version=whole_number(version),
-                        by=request.user,
-                    )
-                    messages.success(
-                        request,
-                        f"Texten ”{documents.NARRATIVE_TITLES[document].get(key, key)}” är sparad.",
-                    )
-            except StaleEdit as exc:
-                errors[key] = exc.message
-                typed[key] = request.POST.get("body", "")
-            except ServiceError as exc:
+                saved = _text_post(request, document, year, key)
+            except ServiceError as exc:  # StaleEdit included
                 errors[key] = exc.message
                 typed[key] = request.POST.get("body", "")
             else:
-                return redirect(f"{_url(f'texts_{kind}', request, year=year)}#text-{key}")
-        sections = [
-            {
-                "key": key,
-                "title": title,
-                "body": typed.get(key, stored[key].body if key in stored else ""),
-                "version": stored[key].version if key in stored else 0,
-                "error": errors.get(key),
-                "has_previous": key in previous,
-            }
-            for key, title in documents.NARRATIVES[document]
-        ]
+                if not request.htmx:
+                    messages.success(request, saved)
+                    return redirect(f"{_url(f'texts_{kind}', request, year=year)}#text-{key}")
+        sections = _text_sections(request.association, document, year, typed, errors)
+        if request.htmx and request.method == "POST":
+            section = next((s for s in sections if s["key"] == key), None)
+            if section is None:
+                return HttpResponse("Okänt avsnitt.", status=400)
+            return render(request, "reporting/texts.html#section", {"s": section, "saved": saved})
         return render(
             request,
             "reporting/texts.html",

@@ -172,7 +172,12 @@ def statements(request: HttpRequest, year: int) -> HttpResponse:
             "tables": tables,
             "distribution": distribution,
             "year": year,
-            "overview": five_year_overview(association=request.association, year=year),
+            # Years without figures are left out, as the annual report leaves them out.
+            "overview": [
+                o
+                for o in five_year_overview(association=request.association, year=year)
+                if o.result is not None or o.employees is not None
+            ],
             "reopen_form": ReopenForm(),
             "can_edit": can_edit(request.role),
             "is_superuser": request.user.is_superuser,

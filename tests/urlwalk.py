@@ -23,6 +23,9 @@ EXEMPT_PREFIXES = ("admin/",)
 
 # URL keywords whose sample is not a model row of that name.
 KWARG_MODELS: dict[str, str] = {}
+# URL keywords that are not rows at all: an invitation's link (a key and a token; these
+# samples are no valid link, so the page shows its Swedish refusal).
+SAMPLE_VALUES = {"uidb64": "MQ", "token": "cz1234-0123456789abcdef"}
 
 
 def load_walk_demo() -> None:
@@ -46,6 +49,25 @@ def load_walk_demo() -> None:
         decide(version, datetime.date(YEAR - 1, 11, 28), "§ 1 (testdata)")
     _rendered_pdfs()
     _import_jobs()
+    _invitations()
+
+
+def _invitations() -> None:
+    """An open invitation of each walked association, for withdrawing it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from members.models import Association, Invitation, UserRole
+
+    for owner in Association.objects.filter(slug__in=[SLUG, OTHER_SLUG]):
+        Invitation.objects.create(
+            association=owner,
+            email=f"inbjuden@{owner.slug}.example.se",
+            role=UserRole.STYRELSE,
+            created_at=timezone.now(),
+            expires_at=timezone.now() + datetime.timedelta(days=7),
+        )
 
 
 def _reopen_walked_year() -> None:
@@ -154,6 +176,8 @@ def build(route: str, slug: str) -> str:
             return str(YEAR)
         if name.endswith("_id"):
             return str(sample_pk(name, slug))
+        if name in SAMPLE_VALUES:
+            return SAMPLE_VALUES[name]
         raise AssertionError(f"Add a sample value for the URL keyword {name!r} ({converter}).")
 
     return "/" + re.sub(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>", replace, route)

@@ -42,3 +42,9 @@ def grid_cell(cell: Cell, line_name: str, cell_url: str) -> SafeString:
         f' hx-target="#c-{key}" hx-swap="outerHTML"{invalid}>'
         f'<input type="hidden" name="v-{key}" value="{cell.version}">{message}</td>'
     )
+
+
+@register.filter
+def columns(values, indices):
+    """Only the columns shown: `row.values|columns:comparison.shown`."""
+    return [values[i] for i in indices]

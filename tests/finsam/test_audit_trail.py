@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from budgets import ledger
@@ -22,7 +23,8 @@ from insatser import goal_services
 from insatser import services as insatser
 from insatser.models import Activity, Insats
 from members import services as members
-from members.models import Appointment, Member, Person, StateAllocation, UserRole
+from members.invitations import tokens as invitation_tokens
+from members.models import Appointment, Invitation, Member, Person, StateAllocation, UserRole
 from reporting import services as reporting
 from reporting.models import AR, VP
 from tests.decisions import write_texts
@@ -54,6 +56,7 @@ READS = {
     "decision_horizon_problem",
     "parse_steering_documents",
     "parse_indicators",
+    "invitation_problem",
 }
 COUNTS = {
     "women_total": 3,
@@ -107,6 +110,13 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
         user=get_user_model().objects.create_user("gäst", password="x-1234-ab"),
         association=a,
         role=UserRole.STYRELSE,
+    )
+    invitation = Invitation.objects.create(
+        association=a,
+        email="inbjuden@kommun.se",
+        role=UserRole.REVISOR,
+        created_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
     )
     staffing = insatser.staffing_save(insats=w.insats, role="Coach", count=1, percent=Decimal(50))
     activity = insatser.activity_save(
@@ -177,6 +187,39 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             1,
         ),
         "role_delete": (lambda: members.role_delete(role_row=role, by=by), 1),
+        "association_create": (
+            lambda: members.association_create(
+                data={"name": "Nybygden", "orgnr": "222000-1974"},
+                members=[(Member.FK, "Försäkringskassan")],
+                by=superuser_of(by),
+            ),
+            2,
+        ),
+        "invitation_create": (
+            lambda: members.invitation_create(
+                association=a, email="ny@kommun.se", role=UserRole.STYRELSE, site_url="/", by=by
+            ),
+            1,
+        ),
+        "invitation_accept": (
+            lambda: members.invitation_accept(
+                invitation=invitation,
+                token=invitation_tokens.make_token(invitation),
+                password="Lång-lösen-2026",
+            ),
+            2,  # the role granted, the invitation used
+        ),
+        "invitation_withdraw": (
+            lambda: members.invitation_withdraw(association=a, invitation=invitation, by=by),
+            1,
+        ),
+        "access_change": (
+            lambda: members.access_change(
+                association=a, role_row=role, role=UserRole.REVISOR, expected_version=None, by=by
+            ),
+            1,
+        ),
+        "access_remove": (lambda: members.access_remove(association=a, role_row=role, by=by), 1),
         "admin_delete": (lambda: members.admin_delete(objects=[w.person], by=by), 1),
         "fiscal_year_ensure": (
             lambda: budgets.fiscal_year_ensure(association=a, year=2030, by=by),

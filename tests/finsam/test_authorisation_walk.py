@@ -24,6 +24,8 @@ PERSONAS = ["anonymous", "outsider", "kansli", "styrelse", "revisor", "superuser
 def _expected(access: str, methods: set[str], persona: str) -> int:
     if persona == "anonymous" and access != tenancy.PUBLIC:
         return 302
+    if access == tenancy.ADMIN and persona != "superuser":
+        return 403  # a new association: superusers only, everybody else is refused
     if access == tenancy.LOGIN or access == tenancy.PUBLIC or persona == "superuser":
         allowed = True
     elif persona == "outsider":

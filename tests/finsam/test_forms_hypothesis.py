@@ -112,6 +112,28 @@ def _forms(world) -> dict[str, tuple[str, st.SearchStrategy]]:
                 }
             ),
         ),
+        "grid line": (
+            "/testbygden/budget/2024/ny-post/",
+            _form(
+                {
+                    "name": VALUE,
+                    "group": _choice(k for k, _ in BudgetLine.GROUPS),
+                    "member": _choice(member_ids),
+                    "state": st.sampled_from(["on", ""]),
+                    "insats": _choice([individ, struktur]),
+                    "category": VALUE,
+                }
+            ),
+        ),
+        "invitation": (
+            "/testbygden/behorigheter/",
+            _form(
+                {
+                    "email": st.one_of(st.sampled_from(["ny@kommun.se", "x@y"]), VALUE),
+                    "role": _choice(["kansli", "styrelse", "revisor", "superuser"]),
+                }
+            ),
+        ),
         "goal": (
             "/testbygden/insatser/mal/2024/nytt/",
             _form(
@@ -323,6 +345,8 @@ def _still_shown(client) -> None:
 
 FORM_NAMES = [
     "budget line",
+    "grid line",
+    "invitation",
     "goal",
     "insats",
     "funding decision",

@@ -37,3 +37,11 @@ def test_a_next_on_this_site_is_followed(kansli_client):
     )
     assert response.status_code == 302
     assert response["Location"] == "/testbygden/budget/poster/"
+
+
+def test_a_next_that_is_no_path_falls_back(kansli_client):
+    response = kansli_client.post(
+        "/testbygden/budget/poster/ny/",
+        {"name": "Lokaler", "group": "administration", "next": "-Infinity"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/testbygden/budget/"
