@@ -12,6 +12,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -95,7 +96,9 @@ def test_the_confirm_step_queues_the_import_and_the_page_shows_what_was_imported
 def test_the_answer_comes_at_once_and_the_worker_finishes_the_job(
     settings, association, bas_lines, kansli_client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     upload = _upload(kansli_client, association)
     response = _confirm(kansli_client, association, upload)
 
@@ -265,23 +268,26 @@ def test_a_file_thrown_away_before_the_worker_came_is_refused(association, bas_l
 def test_a_job_no_worker_finished_is_given_up_when_the_file_is_imported_again(
     settings, association, bas_lines, kansli_client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     upload = _upload(kansli_client, association)
     first = _confirm(kansli_client, association, upload)
     preview = kansli_client.get(f"/{association.slug}/bokslut/2024/sie/?fil={upload}")
     assert f'Filen läses in just nu. <a href="{first["Location"]}">' in preview.content.decode()
 
     stuck = ImportJob.objects.get()
+    # Its worker began and then stopped renewing the lease (it died).
     ImportJob.objects.filter(pk=stuck.pk).update(
         status=ImportJob.READING,
-        requested_at=stuck.requested_at
-        - ledger.IMPORT_STALE_AFTER
-        - datetime.timedelta(seconds=1),
+        started_at=timezone.now() - datetime.timedelta(minutes=2),
+        lease_until=timezone.now() - datetime.timedelta(seconds=1),
     )
     second = _confirm(kansli_client, association, upload)
     assert second["Location"] != first["Location"]
     stuck.refresh_from_db()
-    assert stuck.status == ImportJob.FAILED and "aldrig klar" in stuck.message
+    assert (stuck.status, stuck.message) == (ImportJob.FAILED, import_jobs.WORKER_DIED)
+    assert "inget är sparat" in stuck.message
     fresh = ImportJob.objects.exclude(pk=stuck.pk).get()
     assert fresh.status == ImportJob.QUEUED
     assert run_import.call(import_job_id=fresh.pk) == ImportJob.DONE
@@ -292,7 +298,9 @@ def test_a_job_no_worker_finished_is_given_up_when_the_file_is_imported_again(
 def test_the_database_worker_applies_the_queued_import(
     settings, association, bas_lines, kansli_client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     upload = _upload(kansli_client, association)
     response = _confirm(kansli_client, association, upload)
     job = ImportJob.objects.get()
@@ -301,7 +309,7 @@ def test_the_database_worker_applies_the_queued_import(
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+            "worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
         )
     finally:
         for number, handler in handlers.items():

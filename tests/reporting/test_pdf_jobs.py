@@ -39,7 +39,9 @@ def reader(db, revisor_user, client):
 def test_a_pdf_request_answers_at_once_with_a_task_reference_while_the_worker_renders(
     settings, revisor_user, client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     call_command("load_demo", verbosity=0)
     reader = _reader(client, revisor_user)
 
@@ -63,7 +65,7 @@ def test_a_pdf_request_answers_at_once_with_a_task_reference_while_the_worker_re
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+            "worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
         )
     finally:
         for number, handler in handlers.items():
