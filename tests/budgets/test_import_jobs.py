@@ -107,6 +107,8 @@ def test_the_answer_comes_at_once_and_the_worker_finishes_the_job(
     queued = DBTaskResult.objects.get(id=job.task_id)
     assert queued.status == TaskResultStatus.READY
     assert queued.task_path == "budgets.tasks.run_import"
+    # Its own queue, first in line: never behind draft PDFs.
+    assert (queued.queue_name, queued.priority) == ("imports", 10)
     assert not Actual.objects.exists() and not LedgerImport.objects.exists()
 
     page = kansli_client.get(response["Location"])
