@@ -537,7 +537,7 @@ def _row_values(model: type[models.Model], row: Any, state: _Restore) -> tuple[d
     return values, later
 
 
-def _validated(model: type[models.Model], values: dict, later: list, row_pk: Any) -> models.Model:
+def _validated(model: type[models.Model], values: dict, row_pk: Any) -> models.Model:
     """The row as a model instance, checked as the pages check input: choices,
     lengths, bounds and the model's own rules; text without control characters."""
     obj = model(**values)
@@ -570,7 +570,7 @@ def _restore_row(model: type[models.Model], row: Any, state: _Restore) -> None:
         state.left_out[label] = state.left_out.get(label, 0) + 1
         return
     values, later = found
-    obj = _validated(model, values, later, row.get("pk"))
+    obj = _validated(model, values, row.get("pk"))
     try:
         with transaction.atomic():
             (obj,) = model._base_manager.bulk_create([obj])

@@ -324,3 +324,19 @@ def test_the_database_worker_applies_the_queued_import(
     assert (
         f"{VISMA} är inläst för 2024." in kansli_client.get(response["Location"]).content.decode()
     )
+
+
+def test_the_page_stops_following_an_import_after_the_limit(
+    settings, association, bas_lines, kansli_client
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    upload = _upload(kansli_client, association)
+    url = _confirm(kansli_client, association, upload)["Location"]
+    settings.JOB_POLL_LIMIT_SECONDS = 0  # as if no worker had come for too long
+    polled = kansli_client.get(url, headers={"HX-Request": "true"})
+    page = polled.content.decode()
+    assert polled.status_code == 202 and "hx-trigger" not in page
+    assert "inte klar än" in page and f'?fil={upload}">Försök igen</a>' in page
+    assert ImportJob.objects.get().status == ImportJob.QUEUED  # still waiting its turn

@@ -232,3 +232,16 @@ def test_the_same_content_in_two_associations_has_its_own_key(reader):
             requested_at=timezone.now(),
         )
     assert RenderedPdf.objects.filter(key="b" * 64).count() == 2
+
+
+def test_the_page_stops_following_a_render_after_the_limit(reader, settings):
+    _queued_only(settings)
+    queued = reader.get(PLAN + "pdf/", headers={"HX-Request": "true"})
+    assert queued.status_code == 202 and 'hx-trigger="every 1s"' in queued.content.decode()
+    job = RenderedPdf.objects.get()
+
+    settings.JOB_POLL_LIMIT_SECONDS = 0  # as if it had waited too long
+    polled = reader.get(f"/vastmanland/dokument/pdf/{job.pk}/", headers={"HX-Request": "true"})
+    page = polled.content.decode()
+    assert polled.status_code == 200 and "hx-trigger" not in page
+    assert "PDF:en är inte klar än" in page and f'href="{PLAN}pdf/">Försök igen' in page
