@@ -45,7 +45,7 @@ def test_the_page_follows_the_worker_and_the_download_starts(
     with page.expect_download(timeout=30_000) as download:
         try:
             call_command(
-                "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+                "worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
             )
         finally:
             for number, handler in handlers.items():
