@@ -404,7 +404,6 @@ def _check_decided_documents(by_label: dict[str, list]) -> None:
     """Each decided document's PDF must be the file its SHA-256 names, and that hash
     the one the decision recorded in the change log; its frozen markup must be what
     the sanitising policy keeps."""
-    from reporting.snapshots import foreign_markup
 
     recorded = {
         (row["fields"].get("after") or {}).get("sha256")
@@ -429,11 +428,24 @@ def _check_decided_documents(by_label: dict[str, list]) -> None:
                 f"Det beslutade dokumentet {name}: kontrollsumman finns inte i beslutet i "
                 "ändringsloggen. Ingenting är sparat."
             )
-        if fields.get("snapshot") is not None and foreign_markup(fields["snapshot"]):
-            raise TransferError(
-                f"Det beslutade dokumentet {name} innehåller otillåten HTML-kod. "
-                "Ingenting är sparat."
-            )
+        if fields.get("snapshot") is not None:
+            _check_snapshot(name, fields["snapshot"])
+
+
+def _check_snapshot(name: str, data: Any) -> None:
+    from reporting.snapshots import foreign_markup, thaw
+
+    if foreign_markup(data):
+        raise TransferError(
+            f"Det beslutade dokumentet {name} innehåller otillåten HTML-kod. Ingenting är sparat."
+        )
+    try:
+        thaw(data, _root()())
+    except Exception:  # any shape the document's blocks cannot take
+        raise TransferError(
+            f"Det beslutade dokumentet {name}: dokumentet vid beslutet går inte att läsa. "
+            "Ingenting är sparat."
+        ) from None
 
 
 @dataclass
@@ -531,10 +543,20 @@ def _row_values(model: type[models.Model], row: Any, state: _Restore) -> tuple[d
             if values[attname] is None:  # a self reference or a cycle: fill in afterwards
                 later.append((field, target, raw))
         else:
-            values[attname] = _decode(field, raw)
+            values[attname] = _decoded(label, field, raw)
     if model is root and values.get("merged_into_id") is None:
         values["merged_on"] = None  # both or neither (Association.clean)
     return values, later
+
+
+def _decoded(label: str, field: models.Field, raw: Any) -> Any:
+    try:
+        return _decode(field, raw)
+    except (ValidationError, ValueError, TypeError, ArithmeticError):
+        shown = json.dumps(raw, ensure_ascii=False)[:60]
+        raise TransferError(
+            f"{label}.{field.name}: värdet {shown} går inte att läsa. Ingenting är sparat."
+        ) from None
 
 
 def _validated(model: type[models.Model], values: dict, row_pk: Any) -> models.Model:

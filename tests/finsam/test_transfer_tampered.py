@@ -92,6 +92,11 @@ def _markup(document):
     text["__safe"] += EVIL
 
 
+def _unknown_block(document):
+    decided = _rows(document, "reporting.decideddocument")[0]["fields"]
+    decided["snapshot"]["document"]["__block"] = "Skript"
+
+
 def test_every_tampered_decided_document_is_refused_and_changes_nothing(db, tmp_path):
     call_command("load_demo", verbosity=0)
     exported = _exported("vasteras")
@@ -100,6 +105,7 @@ def test_every_tampered_decided_document_is_refused_and_changes_nothing(db, tmp_
         (_forged_pdf, "kontrollsumman finns inte i beslutet"),
         (_bytes_changed, "PDF-filen stämmer inte med sin kontrollsumma"),
         (_markup, "otillåten HTML-kod"),
+        (_unknown_block, "dokumentet vid beslutet går inte att läsa"),
     ]:
         document = json.loads(json.dumps(exported))
         tamper(document)
@@ -138,6 +144,10 @@ def test_markup_in_a_frozen_document_is_sanitised_whenever_it_is_read():
             "sort_order: ",
         ),
         (lambda d: d.update(version="1"), 'ska vara ett heltal \\(1\\), inte "1"'),
+        (
+            lambda d: _rows(d, "members.member")[0]["fields"].update(sort_order="många"),
+            'members.member.sort_order: värdet "många" går inte att läsa',
+        ),
         (
             lambda d: _rows(d, "members.association")[0]["fields"].update(slug="annat"),
             "gäller ”testbygden” men förbundets rad har kortadressen ”annat”",
