@@ -8,6 +8,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/finsam
 HOST ?= 127.0.0.1:8000
+# pytest-xdist: the suite runs in this many processes (one per core of the 2-core CI
+# machine), whole test files to one process so their module-level caches are shared.
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 .PHONY: run test install lint browser test-sqlite test-postgres demo clean
 
@@ -52,16 +56,16 @@ browser:
 		else echo "== chromium is not installed: the browser tests (-m e2e) are left out"; fi; }
 
 test-sqlite: install
-	$(PY) -m pytest $(E2E_SELECT)
+	$(PYTEST) $(E2E_SELECT)
 
 # Runs when PostgreSQL answers on 127.0.0.1:5432 or DATABASE_URL is set;
 # REQUIRE_POSTGRES=1 (set by .ci/run) turns a missing server into a failure. The
 # browser tests look at pages, not at the database: they run on SQLite only.
 test-postgres: install
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "== pytest against $$DATABASE_URL"; $(PY) -m pytest -m "not e2e"; \
+		echo "== pytest against $$DATABASE_URL"; $(PYTEST) -m "not e2e"; \
 	elif $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-		echo "== pytest against PostgreSQL at 127.0.0.1:5432"; DATABASE_URL=$(PG_URL) $(PY) -m pytest -m "not e2e"; \
+		echo "== pytest against PostgreSQL at 127.0.0.1:5432"; DATABASE_URL=$(PG_URL) $(PYTEST) -m "not e2e"; \
 	elif [ "$$REQUIRE_POSTGRES" = "1" ]; then \
 		echo "PostgreSQL answers on neither DATABASE_URL nor 127.0.0.1:5432, and it is required."; exit 1; \
 	else \

@@ -15,6 +15,7 @@ from budgets.models import (
     FiscalYear,
     ImportJob,
     LedgerImport,
+    ProjectMapping,
 )
 
 
@@ -70,6 +71,11 @@ class BalanceLineAdmin(ReadOnlyAdmin):
 @admin.register(AccountMapping)
 class AccountMappingAdmin(ReadOnlyAdmin):
     list_display = ["association", "account", "line", "item"]
+
+
+@admin.register(ProjectMapping)
+class ProjectMappingAdmin(ReadOnlyAdmin):
+    list_display = ["association", "code", "name", "line"]
 
 
 @admin.register(LedgerImport)

@@ -46,6 +46,13 @@ class FiscalYear(models.Model):
     employees = models.DecimalField(
         "antal anställda", max_digits=5, decimal_places=1, null=True, blank=True
     )
+    opening_balances = models.JSONField(
+        "ingående balanser",
+        default=dict,
+        blank=True,
+        help_text="Bara förbundets första år, som inget år före sig har: balanspost → "
+        "ingående belopp i kronor enligt SIE-filens #IB (saknas en post är den noll).",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
@@ -443,8 +450,8 @@ class BalanceLine(ClosedYearGuard):
 class AccountMapping(models.Model):
     """Where an account of the ledger goes: a budget line or a balance item.
 
-    Accounts without a row here follow the default by account class (see
-    `budgets.ledger.default_target`)."""
+    Accounts without a row here follow the import's other rules (see
+    `budgets.sie_mapping`)."""
 
     association = models.ForeignKey(
         Association, on_delete=models.CASCADE, related_name="account_mappings"
@@ -478,6 +485,40 @@ class AccountMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} → {self.line or self.get_item_display()}"
+
+
+class ProjectMapping(models.Model):
+    """Where a projekt object of the ledger (SIE dimension 6) goes: a budget line,
+    usually an insats's. Saved when a person confirms the import's proposal (the
+    object's code or name matched to an insats) or chooses a line in the preview."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="project_mappings"
+    )
+    code = models.CharField("projektkod", max_length=40)
+    name = models.CharField("namn i bokföringen", max_length=200, blank=True)
+    line = models.ForeignKey(
+        BudgetLine,
+        verbose_name="budgetpost",
+        on_delete=models.PROTECT,
+        related_name="project_mappings",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["association", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "code"], name="one_mapping_per_project")
+        ]
+        verbose_name = "projektmappning"
+        verbose_name_plural = "projektmappningar"
+
+    def __str__(self) -> str:
+        return f"projekt {self.code} → {self.line}"
+
+    @property
+    def audit_label(self) -> str:
+        return f"Projektmappning {self.code}"
 
 
 class LedgerImport(models.Model):

@@ -772,6 +772,9 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
         record.superseded = True
         record.save(update_fields=["superseded"])
         superseded.append(record.sha256)
+    from signing.services import rounds_void  # the year's signing rounds become "ersatt"
+
+    rounds_void(fiscal_year=fiscal_year, by=by)
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = None
     fiscal_year.closed_paragraph = ""

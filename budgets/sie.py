@@ -718,7 +718,8 @@ def _close(
 
 
 def _header(sie: SieFile, fields: _Fields) -> None:
-    """Everything outside verifications; unknown and malformed unused tags warn."""
+    """Everything outside verifications: the figures' tags here, the rest in
+    `_description`; unknown and malformed unused tags warn."""
     tag, line = fields.tag, fields.line
     if tag in ("#IB", "#UB", "#RES"):
         target = {"#IB": sie.opening, "#UB": sie.closing, "#RES": sie.results}[tag]
@@ -750,8 +751,16 @@ def _header(sie: SieFile, fields: _Fields) -> None:
             sie.warn(line, f"#RAR {raw_year} är felaktig och hoppas över.")
             return
         sie.years[year] = span
-    elif tag == "#ORGNR":
-        sie.orgnr = fields.text(0)
+    else:
+        _description(sie, fields)
+
+
+def _description(sie: SieFile, fields: _Fields) -> None:
+    """The tags that describe the file rather than carry figures."""
+    tag, line = fields.tag, fields.line
+    if tag == "#ORGNR":
+        # An empty #ORGNR (Specter's example file, some Fortnox exports) reads as absent.
+        sie.orgnr = fields.text(0, "").strip()
     elif tag == "#KONTO":
         account = fields.text(0, "")
         if not account.isdigit():

@@ -74,7 +74,10 @@ def _bounded_choice(field: forms.ModelChoiceField):
         values = value if isinstance(value, list | tuple) else [value]
         for item in values:
             digits = str(item).strip().lstrip("-")
-            if digits.isascii() and digits.isdigit() and int(digits) > MAX_ID:
+            # Compared by length first: Python refuses to read a number of over
+            # 4 300 digits, and a posted id may be any length.
+            too_long = len(digits.lstrip("0")) > len(str(MAX_ID))
+            if digits.isascii() and digits.isdigit() and (too_long or int(digits) > MAX_ID):
                 raise forms.ValidationError(
                     "Välj ett av alternativen i listan.", code="invalid_choice"
                 )

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "budgets",
     "insatser",
     "reporting",
+    "signing",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,30 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Signing (signing/): the installation's certificate that seals the signed annual
+# report, a PKCS#12 file and its passphrase (also from SIGNING_CERTIFICATE_PASSPHRASE_FILE).
+# `manage.py signing_certificate` writes a self-signed one for development to the same
+# path. An RFC 3161 time-stamping service is used only when its URL is set.
+SIGNING_CERTIFICATE_PATH = env_str(
+    "SIGNING_CERTIFICATE_PATH", str(BASE_DIR / "var" / "signing-certificate.p12")
+)
+SIGNING_CERTIFICATE_PASSPHRASE = env_str("SIGNING_CERTIFICATE_PASSPHRASE")
+SIGNING_TIMESTAMP_URL = env_str("SIGNING_TIMESTAMP_URL")
+# Where the e-mails to signatories link to (the address users open the application at).
+BASE_URL = env_str("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "finsam@localhost")
 
 LOGGING = {
     "version": 1,

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:slug>/insatser/", include("insatser.urls")),
     path("<slug:slug>/", include("insatser.public_urls")),
     path("<slug:slug>/", include("reporting.urls")),
+    path("<slug:slug>/underskrifter/", include("signing.urls")),
 ]
 
 handler400 = "finsam.views.bad_request"

@@ -77,7 +77,40 @@ def plan_checklist(association: Association, version: BudgetVersion) -> Checklis
 
 
 def annual_report_checklist(association: Association, year: int) -> Checklist:
-    return check_document(documents.annual_report(association, year))
+    """The document's gaps, what the statements find wrong (the bokslut page's own
+    findings, which refuse the closing) and what the import left "ej fördelat"."""
+    from reporting.selectors import year_statements
+
+    found = check_document(documents.annual_report(association, year))
+    found.blocking.extend(year_statements(association=association, year=year).findings)
+    found.warnings.extend(unassigned_warnings(association, year))
+    return found
+
+
+def unassigned_warnings(association: Association, year: int) -> list[str]:
+    """The amounts the SIE import left on the groups' "ej fördelat" lines (its fourth
+    rule): each is a line of the statements nobody has placed yet (one query)."""
+    from django.db.models import Q, Sum
+
+    from budgets.models import Actual
+    from budgets.sie_mapping import UNASSIGNED_NAMES
+    from finsam.money import format_kronor
+
+    wanted = Q()
+    for group, name in UNASSIGNED_NAMES.items():
+        wanted |= Q(line__group=group, line__name=name)
+    rows = (
+        Actual.objects.filter(wanted, line__association=association, year=year)
+        .values("line__name")
+        .annotate(total=Sum("amount"))
+        .order_by("line__name")
+    )
+    return [
+        f"{row['line__name']}: {format_kronor(row['total'])} kr ligger kvar som ej fördelat "
+        f"{year}. Mappa kontona i SIE-inläsningen till rätt rader, eller bekräfta."
+        for row in rows
+        if row["total"]
+    ]
 
 
 def freeze_decision(

@@ -48,7 +48,7 @@ def print_html(doc: Document) -> str:
 # rendered twice by one process (the demo and the tests render the same ones often).
 _RENDERED: OrderedDict[str, bytes] = OrderedDict()
 _RENDERED_LOCK = threading.Lock()
-_RENDERED_MAX = 16
+_RENDERED_MAX = 32
 
 
 def pdf_bytes(doc: Document, variant: str | None = None) -> bytes:

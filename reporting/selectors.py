@@ -49,6 +49,7 @@ OPERATING_INCOME_GROUPS = {BudgetLine.CONTRIBUTION, BudgetLine.OTHER_INCOME}
 @dataclass
 class _Year:
     fiscal_year: FiscalYear | None = None
+    first: bool = False  # the association's first year: no year before it
     has_outcome: bool = False
     has_balances: bool = False
     income: Decimal = ZERO
@@ -70,8 +71,12 @@ class _Year:
 
 
 def _load(association: Association, years: range) -> dict[int, _Year]:
-    """Three queries: fiscal years, outcome summed per kind of line, balances per item."""
-    data = {year: _Year() for year in years}
+    """Three queries: fiscal years, outcome summed per kind of line, balances per item.
+    Years before the association was formed are left out (a stray row for one is not
+    a year of the association's)."""
+    first = association.founded.year if association.founded else None
+    data = {year: _Year(first=year == first) for year in years if first is None or year >= first}
+    years = range(max(years.start, first or years.start), years.stop)
     for fy in FiscalYear.objects.filter(association=association, year__in=list(years)):
         data[fy.year].fiscal_year = fy
     rows = (
@@ -148,6 +153,57 @@ class YearStatements:
         return data
 
 
+def _first_opening(fy: FiscalYear | None) -> Balances:
+    """A first year's opening balances: as the import stored them from #IB, else zero."""
+    stored = fy.opening_balances if fy is not None else {}
+    amount = {item: Decimal(stored.get(item, "0")) for item, _ in BalanceLine.ITEMS}
+    return Balances(
+        receivables=amount[BalanceLine.RECEIVABLES],
+        short_term_placements=amount[BalanceLine.PLACEMENTS],
+        cash_and_bank=amount[BalanceLine.CASH],
+        pension_provisions=amount[BalanceLine.PENSIONS],
+        short_term_liabilities=amount[BalanceLine.LIABILITIES],
+    )
+
+
+def _closing_equity(before: _Year | None) -> Decimal | None:
+    """Last year's closing equity, where last year and its opening equity are known."""
+    if before is None or before.fiscal_year is None:
+        return None
+    if not (before.has_outcome or before.has_balances):
+        return None
+    b = before.fiscal_year
+    if b.equity_opening is None:
+        return None
+    return (
+        b.equity_opening
+        + b.capital_contribution
+        + before.income
+        - before.costs
+        + before.financial_income
+        - before.financial_costs
+    )
+
+
+def _equity_opening(year: int, this: _Year, before: _Year | None) -> tuple[Decimal, list[str]]:
+    """This year's opening equity and what is wrong with it. A first year without a
+    stored opening equity starts from zero: nothing came before it."""
+    fy = this.fiscal_year
+    closing_before = _closing_equity(before)
+    if fy is not None and fy.equity_opening is not None:
+        if closing_before is not None and closing_before != fy.equity_opening:
+            return fy.equity_opening, [
+                f"Ingående eget kapital {year} ({format_kronor(fy.equity_opening)}) är inte "
+                f"förra årets utgående eget kapital ({format_kronor(closing_before)})."
+            ]
+        return fy.equity_opening, []
+    if closing_before is not None:
+        return closing_before, []
+    if this.first:
+        return ZERO, []
+    return ZERO, [f"Ingående eget kapital för {year} saknas."]
+
+
 def _statements(year: int, data: dict[int, _Year], with_previous: bool) -> YearStatements:
     this = data.get(year) or _Year()
     before = data.get(year - 1)
@@ -157,35 +213,7 @@ def _statements(year: int, data: dict[int, _Year], with_previous: bool) -> YearS
             year, this.fiscal_year, None, None, None, None, None, None, None, previous, ()
         )
     fy = this.fiscal_year
-    findings: list[str] = []
-    closing_before = None
-    if (
-        before is not None
-        and before.fiscal_year is not None
-        and (before.has_outcome or before.has_balances)
-    ):
-        b = before.fiscal_year
-        if b.equity_opening is not None:
-            closing_before = (
-                b.equity_opening
-                + b.capital_contribution
-                + before.income
-                - before.costs
-                + before.financial_income
-                - before.financial_costs
-            )
-    if fy is not None and fy.equity_opening is not None:
-        equity_opening = fy.equity_opening
-        if closing_before is not None and closing_before != equity_opening:
-            findings.append(
-                f"Ingående eget kapital {year} ({format_kronor(equity_opening)}) är inte "
-                f"förra årets utgående eget kapital ({format_kronor(closing_before)})."
-            )
-    elif closing_before is not None:
-        equity_opening = closing_before
-    else:
-        equity_opening = ZERO
-        findings.append(f"Ingående eget kapital för {year} saknas.")
+    equity_opening, findings = _equity_opening(year, this, before)
     figures = YearFigures(
         year=year,
         income=this.income,
@@ -198,7 +226,10 @@ def _statements(year: int, data: dict[int, _Year], with_previous: bool) -> YearS
         contributions_total=this.contributions,
         realisation_gains=fy.realisation_gains if fy else ZERO,
     )
-    opening = before.balances() if before is not None and before.has_balances else None
+    if this.first:
+        opening = _first_opening(fy)
+    else:
+        opening = before.balances() if before is not None and before.has_balances else None
     sheet = balance_sheet(figures)
     flow = cash_flow(figures, opening) if opening is not None else None
     if not this.has_balances:
@@ -260,6 +291,8 @@ def five_year_overview(*, association: Association, year: int) -> list[OverviewY
     }
     result = []
     for y in range(year - 4, year + 1):
+        if y not in data:
+            continue  # before the association was formed
         s = _statements(y, data, False)
         fy = data[y].fiscal_year
         if (s.figures is None or not data[y].has_outcome) and y in earlier:

@@ -404,86 +404,126 @@ class UploadForm(BoundedForm, forms.Form):
 
 class MappingForm(BoundedForm, forms.Form):
     account = forms.CharField(widget=forms.HiddenInput, max_length=10)
+    project = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
     target = forms.ChoiceField(label="Hör till")
 
 
-def _targets(request: HttpRequest) -> list[tuple[str, list[tuple[str, str]]]]:
+class NewLineForm(BoundedForm, forms.Form):
+    account = forms.CharField(widget=forms.HiddenInput, max_length=10)
+    project = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
+    group = forms.ChoiceField(label="Grupp", choices=BudgetLine.GROUPS)
+    name = forms.CharField(label="Radens namn", max_length=200)
+
+
+def _targets(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
+    """The dropdown's choices: result accounts are offered only result lines, balance
+    accounts only balance items."""
     lines = BudgetLine.objects.filter(association=request.association, retired=False)
-    return [
-        ("Budgetposter", [(f"line:{line.id}", line.name) for line in lines]),
-        ("Balansposter", [(f"item:{key}", label) for key, label in BalanceLine.ITEMS]),
-    ]
+    return {
+        "lines": [(f"line:{line.id}", line.name) for line in lines],
+        "items": [(f"item:{key}", label) for key, label in BalanceLine.ITEMS],
+    }
 
 
-@association_view(EDIT)
-def sie_import(request: HttpRequest, year: int) -> HttpResponse:
-    """Upload → preview (with a mapping form for unmapped accounts) → apply."""
+def _sie_url(request: HttpRequest, year: int, upload: SieUpload | None = None) -> str:
+    url = _url("sie_import", request, year=year)
+    return f"{url}?fil={upload.pk}" if upload is not None else url
+
+
+def _sie_upload(request: HttpRequest, year: int, form: UploadForm) -> HttpResponse | None:
+    """Store an uploaded file that can be previewed; else the form carries the reason."""
+    f = form.cleaned_data["file"]
+    if f.size > MAX_UPLOAD_BYTES:
+        form.add_error("file", "Filen är större än 50 MB.")
+        return None
+    content = f.read()
+    try:
+        ledger.plan_import(
+            association=request.association,
+            stream=io.BytesIO(content),
+            file_name=f.name,
+            expected_year=year,
+        )
+    except ledger.ImportRefused as exc:
+        form.add_error("file", exc.message)
+        form.mismatches = exc.mismatches
+        return None
+    upload = ledger.upload_store(
+        association=request.association,
+        year=year,
+        file_name=f.name,
+        content=content,
+        by=request.user,
+    )
+    return redirect(_sie_url(request, year, upload))
+
+
+def _sie_map(request: HttpRequest) -> None:
+    """Save where an account (or one of its projekt objects) goes."""
     association = request.association
-    upload_form = UploadForm()
-    upload = None
-    mismatches: list[ledger.Mismatch] = []
-    wanted = request.POST.get("fil") or request.GET.get("fil")
-    if whole_number(wanted) is not None:
-        upload = SieUpload.objects.filter(
-            association=association, year=year, pk=whole_number(wanted)
-        ).first()
-    action = request.POST.get("action")
-    if request.method == "POST" and action == "upload":
-        upload_form = UploadForm(request.POST, request.FILES)
-        if upload_form.is_valid():
-            f = upload_form.cleaned_data["file"]
-            if f.size > MAX_UPLOAD_BYTES:
-                upload_form.add_error("file", "Filen är större än 50 MB.")
-            else:
-                content = f.read()
-                try:
-                    ledger.plan_import(
-                        association=association,
-                        stream=io.BytesIO(content),
-                        file_name=f.name,
-                        expected_year=year,
-                    )
-                except ledger.ImportRefused as exc:
-                    upload_form.add_error("file", exc.message)
-                    mismatches = exc.mismatches
-                else:
-                    upload = ledger.upload_store(
-                        association=association,
-                        year=year,
-                        file_name=f.name,
-                        content=content,
-                        by=request.user,
-                    )
-                    return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
-    elif request.method == "POST" and upload is None:
-        messages.error(request, "Den uppladdade filen finns inte längre; ladda upp den igen.")
-        return redirect(_url("sie_import", request, year=year))
-    elif request.method == "POST" and action == "map":
-        form = MappingForm(request.POST)
-        form.fields["target"].choices = _targets(request)
-        if form.is_valid():
-            kind, _, value = form.cleaned_data["target"].partition(":")
-            line = (
-                BudgetLine.objects.filter(association=association, pk=int(value)).first()
-                if kind == "line"
-                else None
+    form = MappingForm(request.POST)
+    targets = _targets(request)
+    form.fields["target"].choices = targets["lines"] + targets["items"]
+    if not form.is_valid():
+        messages.error(request, "Välj vart kontot hör.")
+        return
+    account, project = form.cleaned_data["account"], form.cleaned_data["project"]
+    kind, _, value = form.cleaned_data["target"].partition(":")
+    line = (
+        BudgetLine.objects.filter(association=association, pk=int(value)).first()
+        if kind == "line"
+        else None
+    )
+    try:
+        if project and line is not None:
+            ledger.project_mapping_save(
+                association=association, code=project, line=line, by=request.user
             )
-            try:
-                ledger.account_mapping_save(
-                    association=association,
-                    account=form.cleaned_data["account"],
-                    line=line,
-                    item=value if kind == "item" else "",
-                    by=request.user,
-                )
-            except ServiceError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, f"Konto {form.cleaned_data['account']} är mappat.")
         else:
-            messages.error(request, "Välj vart kontot hör.")
-        return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
-    elif request.method == "POST" and action == "apply":
+            ledger.account_mapping_save(
+                association=association,
+                account=account,
+                line=line,
+                item=value if kind == "item" else "",
+                by=request.user,
+            )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        what = f"Projekt {project} på konto {account}" if project else f"Konto {account}"
+        messages.success(request, f"{what} är mappat.")
+
+
+def _sie_new_line(request: HttpRequest) -> None:
+    """Create the line the preview lacks, and send the account (or object) to it."""
+    form = NewLineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Ange radens namn och grupp.")
+        return
+    try:
+        line = ledger.account_line_create(
+            association=request.association, by=request.user, **form.cleaned_data
+        )
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Raden {line.name} är skapad och konto {form.cleaned_data['account']} hör till den.",
+        )
+
+
+def _sie_post(request: HttpRequest, year: int, upload: SieUpload | None) -> HttpResponse | None:
+    """The preview's actions on a stored file; None when there is none to act on."""
+    action = request.POST.get("action")
+    if upload is None:
+        messages.error(request, "Den uppladdade filen finns inte längre; ladda upp den igen.")
+        return redirect(_sie_url(request, year))
+    if action == "map":
+        _sie_map(request)
+    elif action == "new_line":
+        _sie_new_line(request)
+    elif action == "apply":
         # The worker applies it; the answer is the page that follows the job.
         try:
             job = ledger.import_job_queue(
@@ -491,14 +531,34 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
             )
         except ServiceError as exc:
             messages.error(request, exc.message)
-            return redirect(f"{_url('sie_import', request, year=year)}?fil={upload.pk}")
-        return redirect(_url("sie_import_job", request, year=year, importjob_id=job.pk))
-    elif request.method == "POST" and action == "discard":
+        else:
+            return redirect(_url("sie_import_job", request, year=year, importjob_id=job.pk))
+    elif action == "discard":
         ledger.upload_discard(upload=upload, by=request.user)
         messages.info(request, "Filen är bortkastad; inget är sparat.")
-        return redirect(_url("sie_import", request, year=year))
+        return redirect(_sie_url(request, year))
+    return redirect(_sie_url(request, year, upload))
 
+
+@association_view(EDIT)
+def sie_import(request: HttpRequest, year: int) -> HttpResponse:
+    """Upload → preview (with a mapping form for every account) → apply."""
+    association = request.association
+    upload_form = UploadForm()
+    wanted = whole_number(request.POST.get("fil") or request.GET.get("fil"))
+    upload = (
+        SieUpload.objects.filter(association=association, year=year, pk=wanted).first()
+        if wanted is not None
+        else None
+    )
+    if request.method == "POST" and request.POST.get("action") == "upload":
+        upload_form = UploadForm(request.POST, request.FILES)
+        if upload_form.is_valid() and (answer := _sie_upload(request, year, upload_form)):
+            return answer
+    elif request.method == "POST":
+        return _sie_post(request, year, upload)
     plan = error = None
+    mismatches: list[ledger.Mismatch] = getattr(upload_form, "mismatches", [])
     if upload is not None:
         try:
             plan = ledger.plan_import(
@@ -508,36 +568,36 @@ def sie_import(request: HttpRequest, year: int) -> HttpResponse:
                 expected_year=year,
             )
         except ledger.ImportRefused as exc:
-            error = exc.message
-            mismatches = exc.mismatches
-    imports = LedgerImport.objects.filter(
-        association=association, fiscal_year__year=year
-    ).select_related("imported_by")
+            error, mismatches = exc.message, exc.mismatches
+    return _sie_page(request, year, upload, upload_form, plan, error, mismatches)
+
+
+def _sie_page(request, year, upload, upload_form, plan, error, mismatches) -> HttpResponse:
     running = (
         ImportJob.objects.filter(upload=upload).exclude(status__in=ImportJob.FINISHED).first()
         if upload is not None
         else None
     )
-    return render(
-        request,
-        "reporting/sie_import.html",
-        {
-            "year": year,
-            "upload": upload,
-            "upload_form": upload_form,
-            "plan": plan,
-            "error": error,
-            "mismatches": mismatches,
-            "targets": _targets(request),
-            "imports": imports,
-            "running": running,
-            "running_url": running
-            and _url("sie_import_job", request, year=year, importjob_id=running.pk),
-            "nav_section": "reporting",
-            "breadcrumbs": _crumbs(request, year, "Läs in SIE-fil"),
-        },
-        status=400 if upload_form.errors else 200,
-    )
+    context = {
+        "year": year,
+        "upload": upload,
+        "upload_form": upload_form,
+        "plan": plan,
+        "error": error,
+        "mismatches": mismatches,
+        "targets": _targets(request),
+        "groups": BudgetLine.GROUPS,
+        "imports": LedgerImport.objects.filter(
+            association=request.association, fiscal_year__year=year
+        ).select_related("imported_by"),
+        "running": running,
+        "running_url": running
+        and _url("sie_import_job", request, year=year, importjob_id=running.pk),
+        "nav_section": "reporting",
+        "breadcrumbs": _crumbs(request, year, "Läs in SIE-fil"),
+    }
+    status = 400 if upload_form.errors else 200
+    return render(request, "reporting/sie_import.html", context, status=status)
 
 
 @association_view(EDIT, methods=["GET", "HEAD"])

@@ -26,6 +26,18 @@ def _tasks_run_at_once(settings):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _signing_certificate_outside_the_checkout(tmp_path_factory):
+    """The demo seals Västmanland 2024 with the installation's certificate, made when
+    missing: in tests it is made once per process in a temporary folder, never in the
+    checkout's var/."""
+    from django.conf import settings
+
+    settings.SIGNING_CERTIFICATE_PATH = str(
+        tmp_path_factory.mktemp("signing") / "signing-certificate.p12"
+    )
+
+
 @pytest.fixture
 def association(db) -> Association:
     association = Association.objects.create(

@@ -14,6 +14,7 @@ def bas_lines(association):
     lines = {}
     for group, name, extra in [
         (BudgetLine.CONTRIBUTION, "Staten (AF+FK)", {"state": True}),
+        (BudgetLine.CONTRIBUTION, "Medlemsbidrag", {}),
         (BudgetLine.OTHER_INCOME, "Övriga intäkter", {}),
         (BudgetLine.ADMINISTRATION, "Personal", {}),
         (BudgetLine.ADMINISTRATION, "Lokaler", {}),

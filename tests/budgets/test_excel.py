@@ -326,3 +326,80 @@ def test_the_annual_report_workbook_has_kronor_and_percentages_as_printed(db):
         assert cell.value == pytest.approx(float(round_to(value, 1) / 100), abs=1e-12)
         checked += 1
     assert checked >= 1
+
+
+def _formula_cells(content: bytes):
+    """Each formula cell of a workbook with the value stored beside it."""
+    formulas = load_workbook(BytesIO(content))
+    values = load_workbook(BytesIO(content), data_only=True)
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    yield ws, cell.coordinate, values[ws.title][cell.coordinate].value
+
+
+def test_every_formula_in_every_workbook_carries_its_computed_value(db, client):
+    """A reader that does not recalculate (a preview, pandas, openpyxl's data_only, a
+    bank's import) reads the same sums as Excel: every formula cell of every workbook
+    the application writes stores the formula's result."""
+    call_command("load_demo", verbosity=0)
+    from django.contrib.auth import get_user_model
+
+    from members.models import Association, UserRole
+
+    user = get_user_model().objects.create_user("rev", password="x-x-x-x-1")
+    budgets = list(Budget.objects.select_related("association"))
+    for association in Association.objects.all():
+        UserRole.objects.create(user=user, association=association, role="revisor")
+    client.force_login(user)
+    urls = [
+        url(name, slug=b.association.slug, year=b.year)
+        for b in budgets
+        for name in ("budget_xlsx", "comparison_xlsx")
+    ]
+    urls += [
+        reverse(f"reporting:document_{kind}_xlsx", kwargs={"slug": slug, "year": year})
+        for slug, kind, year in [
+            ("vastra-malardalen", "verksamhetsplan", 2023),
+            ("vasteras", "arsredovisning", 2020),
+        ]
+    ]
+    urls.append(reverse("members:audit_log_xlsx", kwargs={"slug": "vasteras"}))
+    checked = 0
+    for address in urls:
+        response = client.get(address)
+        assert response.status_code == 200, address
+        for ws, ref, stored in _formula_cells(response.content):
+            assert stored is not None, f"{address} {ws.title}!{ref}: no stored value"
+            assert stored == evaluate(ws, ref), f"{address} {ws.title}!{ref}"
+            checked += 1
+    assert checked > 100  # the budgets' and comparisons' sums are all formulas
+
+    # Västra Mälardalen 2023 as such a reader sees it (seed 003, kr).
+    content = client.get(url("budget_xlsx", slug="vastra-malardalen", year=2023)).content
+    sheet = load_workbook(BytesIO(content), data_only=True).active
+    rows = {row[0].value: row[1].value for row in sheet.iter_rows(min_row=5)}
+    assert rows["Summa kostnader insatser"] == 2_576_000
+    assert rows["Summa verksamhetens kostnader"] == 871_000
+    assert rows["Årets resultat"] == -447_000
+
+
+def test_a_formula_over_sums_is_stored_with_its_value():
+    from finsam.xlsx import Formula, Sheet, rows_to_xlsx
+
+    sheet = Sheet(
+        title="Prov",
+        header=["Post", "Belopp"],
+        rows=[
+            ["Intäkt", Decimal("1000.50")],
+            ["Tom", None],
+            ["Summa intäkter", Formula("SUM({0}:{1})", (0, 1))],
+            ["Kostnad", 400],
+            ["Summa kostnader", Formula("SUM({0}:{1})", (3, 3))],
+            ["Årets resultat", Formula("{0}-{1}", (2, 4))],
+            ["Noll", Formula("0", ())],
+        ],
+    )
+    cells = {ref: stored for _, ref, stored in _formula_cells(rows_to_xlsx([sheet]))}
+    assert cells == {"B4": 1000.5, "B6": 400, "B7": 600.5, "B8": 0}

@@ -27,7 +27,8 @@ VISMA = "visma_bas_eubas97.se"
 # The figures of the Visma file (as tests/budgets/test_sie_real_files.py checks them).
 VISMA_OUTCOME = {
     "Staten (AF+FK)": D(600000),
-    "Övriga intäkter": D(403000),
+    "Medlemsbidrag": D(400000),  # 3010 "Medlemsbidrag från kommunerna", by its name
+    "Övriga intäkter": D(3000),
     "Personal": D(394260),
     "Lokaler": D(120000),
     "Köpta tjänster": D(150000),

@@ -319,7 +319,9 @@ def test_an_unmapped_account_is_listed_and_refused(association, chart):
     assert [u.account for u in plan.unmapped] == ["9999"]
     assert not plan.can_apply
     row = next(r for r in plan.mapping if r.account == "9999")
-    assert row.target == "" and row.choice == f"line:{chart['office'].id}"  # a cost line
+    # Nothing is guessed for it: no line of any kind is preselected.
+    assert (row.target, row.choice, row.rule) == ("", "", 4)
+    assert row.how == "regel 4: ingen standard för klass 9; välj en rad"
     _refused(association, text, "9999")
     # Once mapped, it imports.
     ledger.account_mapping_save(association=association, account="9999", line=chart["office"])
@@ -341,15 +343,22 @@ def test_an_account_without_mapping_takes_the_default_of_its_class(association, 
     plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
     assert plan.unmapped == []
     row = next(r for r in plan.mapping if r.account == "5999")
-    assert (row.target, row.how) == (
+    assert (row.target, row.how, row.rule) == (
         "Kansli",
-        "standard för Kommun-Bas klass 5 (personalkostnader)",
+        "regel 3: Kommun-Bas klass 5 (personalkostnader) → raden Kansli",
+        3,
     )
-    # A projekt object nobody knows goes by the account's default too.
+    # A projekt object nobody knows goes by the account's class: Kommun-Bas 46 is the
+    # purchase of insatser, so the insatser's "ej fördelat" line, never the office's.
     text = sie_text().replace('#TRANS 4611 {6 "TEAM"}', '#TRANS 4611 {6 "OKAND"}')
     plan = ledger.plan_import(association=association, stream=stream(text), file_name="x.se")
     row = next(r for r in plan.mapping if r.account == "4611")
-    assert row.target == "Kansli" and "Kommun-Bas klass 4" in row.how
+    assert (row.project, row.target, row.rule) == ("OKAND", "", 4)
+    assert (
+        row.how
+        == "regel 4: Kommun-Bas 45–46 (köp av huvudverksamhet) → Kostnader insatser, ej fördelat"
+    )
+    assert row.missing == "Insatser, ej fördelat" and not plan.can_apply
 
 
 def test_a_balance_account_without_an_own_line_goes_to_the_nearest_with_a_note(association, chart):

@@ -95,7 +95,7 @@ def test_bas_ledger_previews_every_account_mapped_by_default(association, bas_li
         "2510": "Kortfristiga skulder",
         "2710": "Kortfristiga skulder",
         "2730": "Kortfristiga skulder",
-        "3010": "Övriga intäkter",
+        "3010": "Medlemsbidrag",  # by its name, "Medlemsbidrag från kommunerna"
         "3910": "Staten (AF+FK)",  # "Försäkringskassan" in the account's name
         "3990": "Övriga intäkter",
         "5010": "Lokaler",
@@ -110,8 +110,12 @@ def test_bas_ledger_previews_every_account_mapped_by_default(association, bas_li
         "8999": "",  # the closing entry moving the result to equity
     }
     how = {row.account: row.how for row in plan.mapping}
-    assert how["7010"] == "standard för BAS 70–76 (personalkostnader)"
-    assert how["5010"] == "standard för BAS 50–51 (lokalkostnader)"
+    assert how["7010"] == "regel 3: BAS 70–76 (personalkostnader) → raden Personal"
+    assert how["5010"] == "regel 3: BAS 50–51 (lokalkostnader) → raden Lokaler"
+    assert (
+        how["3010"]
+        == "regel 3: kontots namn ”Medlemsbidrag från kommunerna” → raden Medlemsbidrag"
+    )
     notes = " ".join(plan.notes)
     assert "8910" in notes and "skatt har ingen egen rad" in notes
     assert "1220" in notes and "anläggningstillgångar" in notes
@@ -131,7 +135,8 @@ def test_bas_ledger_imports_with_the_files_own_result(association, bas_lines):
     assert record is not None
     assert outcome(association) == {
         "Staten (AF+FK)": D(600000),
-        "Övriga intäkter": D(403000),
+        "Medlemsbidrag": D(400000),
+        "Övriga intäkter": D(3000),
         "Personal": D(394260),
         "Lokaler": D(120000),
         "Köpta tjänster": D(150000),
@@ -240,7 +245,7 @@ def test_the_command_needs_confirm_for_a_finding(association, kommun_lines, tmp_
     text = out.getvalue().replace("\xa0", " ")
     assert "Inläst: xe.se för 2024." in text
     # The command prints the mapping it used.
-    assert '5011 L"ner: 2 000 → Kansli (standard för Kommun-Bas klass 5' in text
+    assert '5011 L"ner: 2 000 → Kansli (regel 3: Kommun-Bas klass 5 (personalkostnader)' in text
     assert LedgerImport.objects.count() == 1
 
 
@@ -361,7 +366,7 @@ def test_preview_shows_every_default_and_preselects_by_class(
     assert response.status_code == 302
     page = kansli_client.get(response["Location"]).content.decode()
     assert "Teckenkodning: <strong>PC8 (IBM 437)</strong>" in page
-    assert "standard för BAS 70–76 (personalkostnader)" in page
+    assert "regel 3: BAS 70–76 (personalkostnader) → raden Personal" in page
     personal = bas_lines["Personal"].id
     state = bas_lines["Staten (AF+FK)"].id
     # 7010 preselects Personal, never the first line (Staten (AF+FK)).
@@ -382,7 +387,7 @@ def test_preview_shows_every_default_and_preselects_by_class(
     )
     plan = plan_of(association, "visma_bas_eubas97.se")
     row = next(r for r in plan.mapping if r.account == "6110")
-    assert (row.target, row.how) == ("Köpta tjänster", "förbundets mappning")
+    assert (row.target, row.how) == ("Köpta tjänster", "regel 1: förbundets mappning")
     response = kansli_client.post(url, {"action": "apply", "fil": upload}, follow=True)
     assert outcome(association)["Köpta tjänster"] == D(175000)
 
@@ -462,10 +467,10 @@ def test_fortnox_export_with_rtrans_btrans_and_quantities(association, bas_lines
     assert record is not None and plan.findings == [] and plan.warnings == []
     assert plan.chart == "BAS (BAS2014)"
     how = {row.account: row.how for row in plan.mapping}
-    assert how["4010"] == "standard för BAS klass 4 (köpta tjänster)"
+    assert how["4010"] == "regel 3: BAS klass 4 (köpta tjänster) → raden Köpta tjänster"
     # #RTRANS/#BTRANS (a corrected row) are not counted twice.
     assert outcome(association) == {
-        "Övriga intäkter": D(120000),
+        "Medlemsbidrag": D(120000),  # by the account's name
         "Köpta tjänster": D(61200),  # 65xx (other external services) with class 4
         "Personal": D(-10000),
     }

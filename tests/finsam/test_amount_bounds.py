@@ -249,3 +249,19 @@ def test_goal_targets_and_staffing_percent_are_bounded(kansli_client, associatio
         response = kansli_client.post(url, {"role": "Coach", "count": "1", "percent": percent})
         assert response.status_code == 400, percent
     assert not Staffing.objects.exists()
+
+
+def test_a_choice_of_thousands_of_digits_is_refused_in_swedish():
+    """Found by the Hypothesis form test: an id of 5 000 digits made Python itself
+    refuse to read the number (a 500) before the form could."""
+    from django import forms as django_forms
+
+    from finsam.forms import BoundedForm
+    from members.models import Member
+
+    class MemberChoice(BoundedForm, django_forms.Form):
+        member = django_forms.ModelChoiceField(queryset=Member.objects.all())
+
+    form = MemberChoice(data={"member": "9" * 5000})
+    assert not form.is_valid()
+    assert form.errors["member"] == ["Välj ett av alternativen i listan."]

@@ -44,6 +44,8 @@ READS = {
     "forecast_token",
     "default_item",
     "plan_import",
+    "map_results",
+    "map_balances",
     "participants",
     "stats_problems",
     "breakdown_problems",
@@ -344,6 +346,22 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
         "account_mapping_save": (
             lambda: ledger.account_mapping_save(association=a, account="5010", line=w.line, by=by),
             1,
+        ),
+        "project_mapping_save": (
+            lambda: ledger.project_mapping_save(
+                association=a, code="P01", name="Samordningsteam", line=w.line, by=by
+            ),
+            1,
+        ),
+        "account_line_create": (
+            lambda: ledger.account_line_create(
+                association=a,
+                account="8310",
+                group=BudgetLine.FINANCIAL_INCOME,
+                name="Finansiella intäkter",
+                by=by,
+            ),
+            2,
         ),
         "excel_row_mapping_save": (
             lambda: budgets.excel_row_mapping_save(

@@ -21,14 +21,9 @@ def print_plan(write, plan: ledger.ImportPlan) -> None:
         f"{plan.transaction_count} transaktioner; teckenkodning {plan.encoding}; "
         f"kontoplan {plan.chart}"
     )
-    write("Mappning (konto → post, varifrån):")
+    write("Mappning (konto → post, enligt regel 1–4, varifrån):")
     for row in plan.mapping:
-        target = row.target or "SAKNAR MAPPNING"
-        source = f", {row.source}" if row.source else ""
-        write(
-            f"  {row.account} {row.name}: {format_kronor(row.amount)} → {target} "
-            f"({row.how}{source})"
-        )
+        write_row(write, row)
     changed = [c for c in plan.lines if c.changed]
     if changed:
         write("Utfall per budgetpost (lagrat → fil):")
@@ -62,6 +57,21 @@ def print_plan(write, plan: ledger.ImportPlan) -> None:
         write(f"Iakttagelse: {finding}")
     for u in plan.unmapped:
         write(f"Saknar mappning: konto {u.account} {u.name} ({format_kronor(u.amount)})")
+
+
+def write_row(write, row: ledger.AccountRow) -> None:
+    """One account (or projekt object) with where it goes and the rule that chose."""
+    target = row.target or (f"SAKNAR RAD ({row.missing})" if row.missing else "SAKNAR MAPPNING")
+    source = f", {row.source}" if row.source else ""
+    project = f" projekt {row.project}" if row.project else ""
+    if row.project_name:
+        project += f" {row.project_name}"
+    write(
+        f"  {row.account} {row.name}{project}: {format_kronor(row.amount)} → {target} "
+        f"({row.how}{source})"
+    )
+    for name, amount in row.parts:
+        write(f"      {name}: {format_kronor(amount, 2)}")
 
 
 def print_mismatches(write, exc: ledger.ImportRefused) -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0009_import_job'),
+        ('budgets', '0010_import_mapping_rules'),
     ]
 
     operations = [
