@@ -51,6 +51,8 @@ MAX_BYTES = 64 * 1024 * 1024
 # Exported, not restored: the draft-PDF cache is remade from the documents, and a file
 # could otherwise put any PDF under a content key.
 NOT_CARRIED = {"reporting.renderedpdf"}
+# Roles come along only for users the --map-users file names; others are left out.
+ROLE = "members.userrole"
 
 
 class TransferError(Exception):
@@ -454,6 +456,7 @@ class _Restore:
 
     known: dict[str, type[models.Model]]
     users: dict[int, int]
+    usernames: dict[Any, str]  # the file's user ids → its user names, for messages
     new_pk: dict[tuple[str, Any], Any] = dataclasses.field(default_factory=dict)
     deferred: list[tuple[type[models.Model], Any, models.Field, str, Any]] = dataclasses.field(
         default_factory=list
@@ -490,7 +493,8 @@ def import_association(document: Any, *, user_map: dict[str, str] | None = None)
     by_label = {t["model"]: t["rows"] for t in tables}
     _check_association_row(document, by_label)
     _check_decided_documents(by_label)
-    state = _Restore(known=known, users=_users(document, user_map))
+    usernames = {u.get("pk"): str(u.get("username")) for u in document.get("users", [])}
+    state = _Restore(known=known, users=_users(document, user_map), usernames=usernames)
     with _keep_timestamps():
         for model in _ordered_models():
             if _label(model) in NOT_CARRIED:
@@ -510,8 +514,8 @@ def import_association(document: Any, *, user_map: dict[str, str] | None = None)
     ).exclude(merged_on__isnull=True):
         other.merged_into = association
         other.save(update_fields=["merged_into"])
-    roles = by_label.get("members.userrole", [])
-    left_out = state.left_out.get("members.userrole", 0)
+    roles = by_label.get(ROLE, [])
+    left_out = state.left_out.get(ROLE, 0)
     return Imported(association, len(roles) - left_out, left_out, user_map is not None)
 
 
@@ -534,7 +538,13 @@ def _row_values(model: type[models.Model], row: Any, state: _Restore) -> tuple[d
         elif isinstance(field, models.ForeignKey) and raw is not None and _is_user_fk(field):
             values[attname] = state.users.get(raw)
             if values[attname] is None and not field.null:
-                return None
+                if label == ROLE:
+                    return None  # a role without a mapped user is not given to anybody
+                raise TransferError(
+                    f"{label}: en rad hör till användaren ”{state.usernames.get(raw, raw)}”, "
+                    "som --map-users inte kopplar till någon här (till exempel en "
+                    "underskrift). Ange vem det är i --map-users. Ingenting är sparat."
+                )
         elif isinstance(field, models.ForeignKey) and raw is not None:
             target = _label(field.related_model)
             if target not in state.known:

