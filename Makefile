@@ -31,14 +31,15 @@ demo: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --with-users
 
-# The server and the background worker (draft PDFs) together; Ctrl+C stops both. The
-# worker runs at nice 10, so rendering a PDF never slows the pages down.
+# The server and the background worker (draft PDFs and SIE imports, both queues)
+# together; Ctrl+C stops both. The worker runs at nice 10, so rendering a PDF never
+# slows the pages down.
 run: demo
 	@echo ""
 	@echo "Finsam körs på http://$(HOST)/  (avsluta med Ctrl+C)"
 	@echo "Demoinloggningar, lösenord finsam-demo: kansli, styrelse, revisor, admin"
 	@echo ""
-	@nice -n 10 $(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	@nice -n 10 $(PY) manage.py worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 

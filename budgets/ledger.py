@@ -20,12 +20,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 from decimal import Decimal
 from typing import IO, Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from budgets import services
 from budgets.models import (
@@ -57,9 +55,6 @@ from finsam.services import ServiceError, delete_recorded, save_recorded, snapsh
 from members.models import Association
 
 ZERO = Decimal(0)
-# A queued import that has not ended after this long is given up by the next request
-# to import the same file (its worker died or its queue was emptied).
-IMPORT_STALE_AFTER = timedelta(minutes=15)
 ITEM_LABELS = dict(BalanceLine.ITEMS)
 COST_GROUPS = (BudgetLine.ADMINISTRATION, BudgetLine.INSATS, BudgetLine.UNALLOCATED)
 OPERATING_INCOME_GROUPS = (BudgetLine.CONTRIBUTION, BudgetLine.OTHER_INCOME)
@@ -851,17 +846,16 @@ def import_job_queue(*, upload: SieUpload, confirm: bool = False, by: Any = None
     without its task. A file already on its way is not queued twice (a second click
     on "Läs in filen" follows the first job)."""
     SieUpload.objects.select_for_update().filter(pk=upload.pk).first()
+    from budgets import import_jobs
+
     unfinished = ImportJob.objects.filter(upload=upload).exclude(status__in=ImportJob.FINISHED)
-    stale = timezone.now() - IMPORT_STALE_AFTER
-    running = unfinished.filter(requested_at__gte=stale).order_by("-pk").first()
-    if running is not None:
-        return running
-    # A job no worker finished (one that died, a queue that was emptied) ends here.
-    unfinished.update(
-        status=ImportJob.FAILED,
-        message="Inläsningen blev aldrig klar; inget är sparat. Den har begärts på nytt.",
-        finished_at=timezone.now(),
-    )
+    # A job whose worker died, or whose task was lost, ends here with what the
+    # database holds (import_jobs.settle); one still being worked on, or found to
+    # have been saved after all, is followed.
+    for job in unfinished.order_by("-pk"):
+        settled = import_jobs.settle(job)
+        if not settled.is_finished or settled.status == ImportJob.DONE:
+            return settled
     job = save_recorded(
         ImportJob(
             association_id=upload.association_id,

@@ -659,6 +659,11 @@ class ImportJob(models.Model):
         related_name="+",
     )
     task_id = models.CharField("uppgiftens id", max_length=64, blank=True)
+    # The file's SHA-256, noted when the worker starts: the LedgerImport of this file
+    # tells, whatever happened to the worker, whether the import was saved.
+    sha256 = models.CharField("filens SHA-256", max_length=64, blank=True)
+    # Renewed by the worker (finsam.jobs.heartbeat); run out means the worker is gone.
+    lease_until = models.DateTimeField("arbetas på till", null=True, blank=True)
     requested_at = models.DateTimeField("begärd", auto_now_add=True)
     started_at = models.DateTimeField("påbörjad", null=True, blank=True)
     finished_at = models.DateTimeField("avslutad", null=True, blank=True)

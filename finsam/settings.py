@@ -135,16 +135,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME") or None}
 
-# Long work (PDFs of drafts) runs as background tasks, queued in the database itself
-# (django-tasks-db), so SQLite and PostgreSQL both work and nothing else is needed.
-# `manage.py db_worker` runs them (`make run` starts it beside the server). Tests use
-# the immediate backend unless a test runs the worker itself.
+# Long work (PDFs of drafts, SIE imports) runs as background tasks, queued in the
+# database itself (django-tasks-db), so SQLite and PostgreSQL both work and nothing
+# else is needed. `manage.py worker` runs them (`make run` starts it beside the
+# server); SIE imports have their own queue, so they never wait behind renders. Tests
+# use the immediate backend unless a test runs the worker itself.
+TASK_QUEUES = ["default", "imports"]
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+        "QUEUES": TASK_QUEUES,
     }
 }
+# A running job holds a lease that its worker renews every third of it; a job whose
+# lease ran out (its worker died) is taken up again or ended by any worker or by the
+# page that follows it. Pages stop following a job after JOB_POLL_LIMIT seconds.
+JOB_LEASE_SECONDS = env_int("JOB_LEASE_SECONDS", 60)
+JOB_POLL_LIMIT_SECONDS = env_int("JOB_POLL_LIMIT_SECONDS", 600)
+# Draft PDFs waiting or rendering at once, per person and per association.
+PDF_PENDING_PER_PERSON = env_int("PDF_PENDING_PER_PERSON", 3)
+PDF_PENDING_PER_ASSOCIATION = env_int("PDF_PENDING_PER_ASSOCIATION", 10)
+# Finished task rows (and failed draft PDFs) are deleted after this many days.
+TASK_RESULTS_KEEP_DAYS = env_int("TASK_RESULTS_KEEP_DAYS", 7)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6.0 default, chosen now

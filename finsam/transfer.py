@@ -22,24 +22,37 @@ row guards (rightly) refuse to any ordinary write.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import hashlib
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
+
+from finsam.validators import PlainTextValidator
 
 FORMAT = "finsam-association"
 FORMAT_VERSION = 1
 ROOT = "members.Association"
 MAX_DEPTH = 5  # foreign keys in a chain to the association
+# The largest export `import_association` reads (the file is refused unread beyond it).
+MAX_BYTES = 64 * 1024 * 1024
+# Exported, not restored: the draft-PDF cache is remade from the documents, and a file
+# could otherwise put any PDF under a content key.
+NOT_CARRIED = {"reporting.renderedpdf"}
+# Roles come along only for users the --map-users file names; others are left out.
+ROLE = "members.userrole"
 
 
 class TransferError(Exception):
@@ -276,14 +289,56 @@ def _keep_timestamps() -> Iterator[None]:
             field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
+def read_document(path: str, *, max_bytes: int = MAX_BYTES) -> dict[str, Any]:
+    """The export in a file, refused before it is read if it is larger than
+    `max_bytes`."""
+    try:
+        size = os.stat(path).st_size
+        if size > max_bytes:
+            raise TransferError(
+                f"Filen är {size / 1_000_000:.1f} MB; en export läses in upp till "
+                f"{max_bytes / 1_000_000:.0f} MB. Ingenting är sparat."
+            )
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except OSError as exc:
+        raise TransferError(f"Filen kunde inte öppnas: {exc.strerror}.") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TransferError(f"Filen är ingen JSON-fil: {exc}.") from None
+
+
+def read_user_map(path: str) -> dict[str, str]:
+    """`--map-users FILE`: a JSON object from the file's user names to this
+    installation's ({"anna.k": "anna"}); the only way roles come along."""
+    mapping = read_document(path, max_bytes=1_000_000)
+    if not isinstance(mapping, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in mapping.items()
+    ):
+        raise TransferError(
+            "Användarkopplingen ska vara ett JSON-objekt från filens användarnamn till "
+            'den här installationens, till exempel {"anna.k": "anna"}.'
+        )
+    return mapping
+
+
 def _check_header(document: Any) -> None:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise TransferError("Filen är ingen export av ett samordningsförbund från Finsam.")
-    if document.get("version") != FORMAT_VERSION:
+    version = document.get("version")
+    if type(version) is not int:
         raise TransferError(
-            f"Filen har formatversion {document.get('version')}; den här installationen "
+            f"Filens formatversion ska vara ett heltal ({FORMAT_VERSION}), inte "
+            f"{json.dumps(version, ensure_ascii=False)}. Ingenting är sparat."
+        )
+    if version != FORMAT_VERSION:
+        raise TransferError(
+            f"Filen har formatversion {version}; den här installationen "
             f"läser version {FORMAT_VERSION}."
         )
+    if not isinstance(document.get("association"), str) or not isinstance(
+        document.get("tables"), list
+    ):
+        raise TransferError("Filen saknar förbundets kortadress eller dess tabeller.")
     if "checksum" in document and document["checksum"] != checksum(document):
         raise TransferError("Filen är skadad: kontrollsumman stämmer inte med innehållet.")
     here = _migrations()
@@ -302,117 +357,292 @@ def _check_header(document: Any) -> None:
         )
 
 
-def _users(document: dict[str, Any]) -> dict[int, int]:
+def _users(document: dict[str, Any], user_map: dict[str, str] | None) -> dict[int, int]:
+    """The file's user ids → this installation's users, for the users `user_map`
+    names only: nobody is matched by user name alone. A mapped user who does not
+    exist here is created without a usable password (an administrator gives one)."""
     User = _user_model()
     mapping = {}
     for entry in document.get("users", []):
-        user = User._base_manager.filter(**{User.USERNAME_FIELD: entry["username"]}).first()
+        local = (user_map or {}).get(entry.get("username"))
+        if not local:
+            continue
+        user = User._base_manager.filter(**{User.USERNAME_FIELD: local}).first()
         if user is None:
             user = User(
-                **{User.USERNAME_FIELD: entry["username"]},
-                first_name=entry.get("first_name", ""),
-                last_name=entry.get("last_name", ""),
-                email=entry.get("email", ""),
+                **{User.USERNAME_FIELD: local},
+                first_name=str(entry.get("first_name", ""))[:150],
+                last_name=str(entry.get("last_name", ""))[:150],
+                email=str(entry.get("email", ""))[:254],
             )
             user.set_unusable_password()
+            user.full_clean(exclude=["password"])
             user.save()
         mapping[entry["pk"]] = user.pk
     return mapping
 
 
-@transaction.atomic
-def import_association(document: dict[str, Any]) -> models.Model:
-    """Restore an exported association into this database, which must not hold an
-    association with that short address. All or nothing."""
-    _check_header(document)
-    root = _root()
-    slug = document.get("association")
-    if root._base_manager.filter(slug=slug).exists():
+def _check_association_row(document: dict[str, Any], by_label: dict[str, list]) -> None:
+    slug = document["association"]
+    rows = by_label.get(ROOT.lower(), [])
+    if len(rows) != 1:
+        raise TransferError(
+            f"Filen ska ha precis en rad för förbundet, den har {len(rows)}. Ingenting är sparat."
+        )
+    found = rows[0].get("fields", {}).get("slug")
+    if found != slug:
+        raise TransferError(
+            f"Filen gäller ”{slug}” men förbundets rad har kortadressen ”{found}”. "
+            "Ingenting är sparat."
+        )
+    if _root()._base_manager.filter(slug=slug).exists():
         raise TransferError(
             f"Det finns redan ett samordningsförbund med kortadressen ”{slug}”. "
             "Importen gör ingenting: ta bort det först eller importera i en annan databas."
         )
+
+
+def _check_decided_documents(by_label: dict[str, list]) -> None:
+    """Each decided document's PDF must be the file its SHA-256 names, and that hash
+    the one the decision recorded in the change log; its frozen markup must be what
+    the sanitising policy keeps."""
+
+    recorded = {
+        (row["fields"].get("after") or {}).get("sha256")
+        for row in by_label.get("finsam.auditentry", [])
+        if isinstance(row.get("fields", {}).get("after"), dict)
+    }
+    for row in by_label.get("reporting.decideddocument", []):
+        fields = row.get("fields", {})
+        name = f"{fields.get('document')} {fields.get('year')} ({fields.get('decision')})"
+        try:
+            pdf = base64.b64decode(fields.get("pdf") or "", validate=True)
+        except (ValueError, TypeError):
+            pdf = b""
+        digest = hashlib.sha256(pdf).hexdigest()
+        if not pdf.startswith(b"%PDF-") or digest != fields.get("sha256"):
+            raise TransferError(
+                f"Det beslutade dokumentet {name}: PDF-filen stämmer inte med sin "
+                "kontrollsumma (SHA-256). Ingenting är sparat."
+            )
+        if digest not in recorded:
+            raise TransferError(
+                f"Det beslutade dokumentet {name}: kontrollsumman finns inte i beslutet i "
+                "ändringsloggen. Ingenting är sparat."
+            )
+        if fields.get("snapshot") is not None:
+            _check_snapshot(name, fields["snapshot"])
+
+
+def _check_snapshot(name: str, data: Any) -> None:
+    from reporting.snapshots import foreign_markup, thaw
+
+    if foreign_markup(data):
+        raise TransferError(
+            f"Det beslutade dokumentet {name} innehåller otillåten HTML-kod. Ingenting är sparat."
+        )
+    try:
+        thaw(data, _root()())
+    except Exception:  # any shape the document's blocks cannot take
+        raise TransferError(
+            f"Det beslutade dokumentet {name}: dokumentet vid beslutet går inte att läsa. "
+            "Ingenting är sparat."
+        ) from None
+
+
+@dataclass
+class _Restore:
+    """What the import carries from row to row."""
+
+    known: dict[str, type[models.Model]]
+    users: dict[int, int]
+    usernames: dict[Any, str]  # the file's user ids → its user names, for messages
+    new_pk: dict[tuple[str, Any], Any] = dataclasses.field(default_factory=dict)
+    deferred: list[tuple[type[models.Model], Any, models.Field, str, Any]] = dataclasses.field(
+        default_factory=list
+    )
+    m2m_links: list[tuple[type[models.Model], Any, models.Field, list]] = dataclasses.field(
+        default_factory=list
+    )
+    left_out: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An import's outcome, for its summary."""
+
+    association: models.Model
+    roles: int  # roles given through the user mapping
+    roles_left_out: int  # roles in the file given to nobody
+    mapped: bool  # whether a user mapping was given
+
+
+@transaction.atomic
+def import_association(document: Any, *, user_map: dict[str, str] | None = None) -> Imported:
+    """Restore an exported association into this database, which must not hold an
+    association with that short address. Every row is validated like a form's input
+    before it is written; roles come only through `user_map`. All or nothing."""
+    _check_header(document)
     known = {_label(m): m for m in association_paths()}
-    tables = document.get("tables", [])
-    unknown = [t["model"] for t in tables if t["model"] not in known]
+    tables = document["tables"]
+    if not all(isinstance(t, dict) and isinstance(t.get("rows"), list) for t in tables):
+        raise TransferError("Filens tabeller har inte exportens form.")
+    unknown = [str(t.get("model")) for t in tables if t.get("model") not in known]
     if unknown:
         raise TransferError(f"Filen innehåller okända tabeller: {', '.join(unknown)}.")
     by_label = {t["model"]: t["rows"] for t in tables}
-    users = _users(document)
-    new_pk: dict[tuple[str, Any], Any] = {}
-    deferred: list[tuple[type[models.Model], Any, models.Field, str, Any]] = []
-    m2m_links: list[tuple[type[models.Model], Any, models.Field, list]] = []
-
+    _check_association_row(document, by_label)
+    _check_decided_documents(by_label)
+    usernames = {u.get("pk"): str(u.get("username")) for u in document.get("users", [])}
+    state = _Restore(known=known, users=_users(document, user_map), usernames=usernames)
     with _keep_timestamps():
         for model in _ordered_models():
-            label = _label(model)
-            rows = by_label.get(label, [])
-            fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-            m2m = {f.name: f for f in model._meta.local_many_to_many}
-            for row in rows:
-                values = {}
-                later = []
-                for attname, raw in row["fields"].items():
-                    field = fields.get(attname)
-                    if field is None:
-                        raise TransferError(f"{label}: okänt fält ”{attname}” i filen.")
-                    if model is root and field.name == "merged_into":
-                        other = root._base_manager.filter(slug=raw).first() if raw else None
-                        values[attname] = other.pk if other else None
-                        continue
-                    if isinstance(field, models.ForeignKey) and raw is not None:
-                        if _is_user_fk(field):
-                            values[attname] = users.get(raw)
-                            continue
-                        target = _label(field.related_model)
-                        if target in known:
-                            if (target, raw) in new_pk:
-                                values[attname] = new_pk[(target, raw)]
-                            else:  # a self reference or a cycle: fill in afterwards
-                                later.append((field, target, raw))
-                                values[attname] = None
-                            continue
-                    values[attname] = _decode(field, raw)
-                if model is root and values.get("merged_into_id") is None:
-                    values["merged_on"] = None  # both or neither (Association.clean)
-                (obj,) = model._base_manager.bulk_create([model(**values)])
-                if obj.pk is None:
-                    raise TransferError("Databasen gav inget id för en ny rad.")
-                new_pk[(label, row["pk"])] = obj.pk
-                for field, target, raw in later:
-                    deferred.append((model, obj.pk, field, target, raw))
-                for name, linked in (row.get("m2m") or {}).items():
-                    if name not in m2m:
-                        raise TransferError(f"{label}: okänd koppling ”{name}” i filen.")
-                    m2m_links.append((model, obj.pk, m2m[name], linked))
-
-        for model, pk, field, target, raw in deferred:
-            if (target, raw) not in new_pk:
-                raise TransferError(f"{_label(model)}: {field.name} pekar på en rad som saknas.")
-            model._base_manager.filter(pk=pk).update(**{field.attname: new_pk[(target, raw)]})
-
-    for model, pk, field, linked in m2m_links:
-        target = _label(field.related_model)
-        if target not in known:
-            raise TransferError(f"{_label(model)}.{field.name}: kopplingen går utanför förbundet.")
-        through = field.remote_field.through
-        source_name = field.m2m_field_name()
-        target_name = field.m2m_reverse_field_name()
-        through._base_manager.bulk_create(
-            [
-                through(**{f"{source_name}_id": pk, f"{target_name}_id": new_pk[(target, old)]})
-                for old in linked
-            ]
-        )
-
-    association = root._base_manager.get(slug=slug)
-    _remap_audit_objects(new_pk, association)
+            if _label(model) in NOT_CARRIED:
+                continue
+            for row in by_label.get(_label(model), []):
+                _restore_row(model, row, state)
+        for model, pk, fk, target, raw in state.deferred:
+            if (target, raw) not in state.new_pk:
+                raise TransferError(f"{_label(model)}: {fk.name} pekar på en rad som saknas.")
+            model._base_manager.filter(pk=pk).update(**{fk.attname: state.new_pk[(target, raw)]})
+    _link_many_to_many(state)
+    association = _root()._base_manager.get(slug=document["association"])
+    _remap_audit_objects(state.new_pk, association)
+    root = _root()
     for other in root._base_manager.filter(
         slug__in=document.get("merged_from", []), merged_into__isnull=True
     ).exclude(merged_on__isnull=True):
         other.merged_into = association
         other.save(update_fields=["merged_into"])
-    return association
+    roles = by_label.get(ROLE, [])
+    left_out = state.left_out.get(ROLE, 0)
+    return Imported(association, len(roles) - left_out, left_out, user_map is not None)
+
+
+def _row_values(model: type[models.Model], row: Any, state: _Restore) -> tuple[dict, list] | None:
+    """The row's values with this database's keys; None for a row that needs a user
+    the mapping does not give (a role without a mapped user is left out)."""
+    label, root = _label(model), _root()
+    if not isinstance(row, dict) or not isinstance(row.get("fields"), dict):
+        raise TransferError(f"{label}: en rad har inte exportens form.")
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    values: dict[str, Any] = {}
+    later = []
+    for attname, raw in row["fields"].items():
+        field = fields.get(attname)
+        if field is None:
+            raise TransferError(f"{label}: okänt fält ”{attname}” i filen.")
+        if model is root and field.name == "merged_into":
+            other = root._base_manager.filter(slug=raw).first() if isinstance(raw, str) else None
+            values[attname] = other.pk if other else None
+        elif isinstance(field, models.ForeignKey) and raw is not None and _is_user_fk(field):
+            values[attname] = state.users.get(raw)
+            if values[attname] is None and not field.null:
+                if label == ROLE:
+                    return None  # a role without a mapped user is not given to anybody
+                raise TransferError(
+                    f"{label}: en rad hör till användaren ”{state.usernames.get(raw, raw)}”, "
+                    "som --map-users inte kopplar till någon här (till exempel en "
+                    "underskrift). Ange vem det är i --map-users. Ingenting är sparat."
+                )
+        elif isinstance(field, models.ForeignKey) and raw is not None:
+            target = _label(field.related_model)
+            if target not in state.known:
+                raise TransferError(f"{label}.{field.name} pekar utanför förbundet.")
+            values[attname] = state.new_pk.get((target, raw))
+            if values[attname] is None:  # a self reference or a cycle: fill in afterwards
+                later.append((field, target, raw))
+        else:
+            values[attname] = _decoded(label, field, raw)
+    if model is root and values.get("merged_into_id") is None:
+        values["merged_on"] = None  # both or neither (Association.clean)
+    return values, later
+
+
+def _decoded(label: str, field: models.Field, raw: Any) -> Any:
+    try:
+        return _decode(field, raw)
+    except (ValidationError, ValueError, TypeError, ArithmeticError):
+        shown = json.dumps(raw, ensure_ascii=False)[:60]
+        raise TransferError(
+            f"{label}.{field.name}: värdet {shown} går inte att läsa. Ingenting är sparat."
+        ) from None
+
+
+def _validated(model: type[models.Model], values: dict, row_pk: Any) -> models.Model:
+    """The row as a model instance, checked as the pages check input: choices,
+    lengths, bounds and the model's own rules; text without control characters."""
+    obj = model(**values)
+    skip = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+    problems = []
+    for fld in model._meta.concrete_fields:
+        value = getattr(obj, fld.attname)
+        if isinstance(fld, models.CharField | models.TextField) and isinstance(value, str):
+            try:
+                PlainTextValidator(multiline=isinstance(fld, models.TextField))(value)
+            except ValidationError as exc:
+                problems.append(f"{fld.name}: {' '.join(exc.messages)}")
+    try:
+        obj.full_clean(exclude=skip, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        problems += [f"{name}: {' '.join(msgs)}" for name, msgs in exc.message_dict.items()]
+    except (TypeError, ValueError, ArithmeticError) as exc:
+        problems.append(str(exc))
+    if problems:
+        raise TransferError(
+            f"{_label(model)}, rad {row_pk}: {'; '.join(problems)[:500]} Ingenting är sparat."
+        )
+    return obj
+
+
+def _restore_row(model: type[models.Model], row: Any, state: _Restore) -> None:
+    label = _label(model)
+    found = _row_values(model, row, state)
+    if found is None:
+        state.left_out[label] = state.left_out.get(label, 0) + 1
+        return
+    values, later = found
+    obj = _validated(model, values, row.get("pk"))
+    try:
+        with transaction.atomic():
+            (obj,) = model._base_manager.bulk_create([obj])
+    except IntegrityError as exc:
+        raise TransferError(
+            f"{label}, rad {row.get('pk')}: krockar med en rad som redan finns eller "
+            f"bryter mot en regel i databasen ({str(exc).splitlines()[0][:200]}). "
+            "Ingenting är sparat."
+        ) from None
+    if obj.pk is None:
+        raise TransferError("Databasen gav inget id för en ny rad.")
+    state.new_pk[(label, row.get("pk"))] = obj.pk
+    for fk, target, raw in later:
+        state.deferred.append((model, obj.pk, fk, target, raw))
+    m2m = {f.name: f for f in model._meta.local_many_to_many}
+    for name, linked in (row.get("m2m") or {}).items():
+        if name not in m2m:
+            raise TransferError(f"{label}: okänd koppling ”{name}” i filen.")
+        state.m2m_links.append((model, obj.pk, m2m[name], linked))
+
+
+def _link_many_to_many(state: _Restore) -> None:
+    for model, pk, fld, linked in state.m2m_links:
+        target = _label(fld.related_model)
+        if target not in state.known:
+            raise TransferError(f"{_label(model)}.{fld.name}: kopplingen går utanför förbundet.")
+        missing = [old for old in linked if (target, old) not in state.new_pk]
+        if missing:
+            raise TransferError(f"{_label(model)}.{fld.name} pekar på en rad som saknas.")
+        through = fld.remote_field.through
+        source_name = fld.m2m_field_name()
+        target_name = fld.m2m_reverse_field_name()
+        through._base_manager.bulk_create(
+            [
+                through(
+                    **{f"{source_name}_id": pk, f"{target_name}_id": state.new_pk[(target, old)]}
+                )
+                for old in linked
+            ]
+        )
 
 
 def _remap_audit_objects(new_pk: dict[tuple[str, Any], Any], association: models.Model) -> None:
@@ -462,4 +692,6 @@ __all__ = [
     "delete_association",
     "export_association",
     "import_association",
+    "read_document",
+    "read_user_map",
 ]

@@ -44,10 +44,13 @@ def validate_orgnr(value: str) -> None:
     normalize_orgnr(value)
 
 
-# C0 controls (NUL included), DEL and C1 controls. Text areas keep tab, line feed and
-# carriage return; one-line fields keep none of them.
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# C0 controls (NUL included), DEL and C1 controls, and the bidirectional embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069), which make a name display
+# reversed or out of order. Text areas keep tab, line feed and carriage return;
+# one-line fields keep none of them.
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+_CONTROL_MULTILINE = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI}]")
+_CONTROL_SINGLE_LINE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}]")
 
 SHORT_TEXT_MAX = 200
 LONG_TEXT_MAX = 20_000
@@ -69,7 +72,8 @@ class PlainTextValidator:
         pattern = _CONTROL_MULTILINE if self.multiline else _CONTROL_SINGLE_LINE
         if value and pattern.search(str(value)):
             raise ValidationError(
-                "Texten innehåller ett otillåtet tecken (ett styrtecken"
+                "Texten innehåller ett otillåtet tecken (ett styrtecken eller ett tecken "
+                "som vänder skrivriktningen"
                 + ("" if self.multiline else ", till exempel tabb eller radbrytning")
                 + "). Ta bort det och försök igen.",
                 code="control_character",

@@ -238,13 +238,17 @@ def _draft_pdf(
     rendered before, else rendered by the background worker (reporting.pdf_jobs)."""
     suffix = {"pdf": "", "pdf-a": "-pdfa", "pdf-ua": "-pdfua"}[fmt]
     status = "-beslutad" if doc.is_decided else "-utkast"
-    job = pdf_jobs.request_pdf(
-        association=request.association,
-        doc=doc,
-        kind=kind,
-        fmt=fmt,
-        filename=f"{name}{status}{suffix}.pdf",
-    )
+    try:
+        job = pdf_jobs.request_pdf(
+            association=request.association,
+            doc=doc,
+            kind=kind,
+            fmt=fmt,
+            filename=f"{name}{status}{suffix}.pdf",
+            by=request.user,
+        )
+    except pdf_jobs.RenderRefused as exc:
+        return pdf_views.refused_response(request, exc)
     return pdf_views.job_response(request, job)
 
 

@@ -31,6 +31,7 @@ ALLOWED_TAGS = {
     "a",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href"}, "th": {"scope"}}
+URL_SCHEMES = {"https", "http", "mailto"}
 
 
 _local = threading.local()
@@ -58,14 +59,20 @@ def render(text: str) -> SafeString:
         .replace("<h2>", "<h3>")
         .replace("</h2>", "</h3>")
     )
-    clean = nh3.clean(
+    return mark_safe(sanitise(html))  # sanitised by nh3
+
+
+def sanitise(html: str) -> str:
+    """The one policy for a text's HTML: the tags and attributes above, links to the
+    web and mail only. Also applied to decided documents' markup when they are read
+    back (reporting/snapshots.py), whatever a file said."""
+    return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"https", "http", "mailto"},
+        url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # sanitised by nh3 just above
 
 
 def plain(text: str) -> SafeString:

@@ -137,7 +137,7 @@ class RenderedPdf(models.Model):
     not a record: rows come and go without an audit entry."""
 
     association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField("innehållets SHA-256", max_length=64, unique=True)
+    key = models.CharField("innehållets SHA-256", max_length=64)
     document = models.CharField("dokument", max_length=40)
     year = models.PositiveIntegerField("år")
     variant = models.CharField("format", max_length=10)
@@ -148,10 +148,27 @@ class RenderedPdf(models.Model):
     task_id = models.CharField("uppgift", max_length=64, blank=True)
     error = models.TextField(blank=True)
     requested_at = models.DateTimeField("beställd")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="beställd av",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Renewed by the rendering worker (finsam.jobs.heartbeat); once it has run out the
+    # worker is gone and the rendering is queued again (at most MAX_ATTEMPTS times).
+    lease_until = models.DateTimeField("arbetas på till", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("försök", default=0)
     rendered_at = models.DateTimeField("klar", null=True)
 
     class Meta:
         indexes = [models.Index(fields=["association", "document", "year", "variant"])]
+        constraints = [
+            # Per association: a copy of an association under a new short address
+            # renders the same content under the same key.
+            models.UniqueConstraint(fields=["association", "key"], name="one_rendered_pdf_per_key")
+        ]
         verbose_name = "PDF-utkast"
         verbose_name_plural = "PDF-utkast"
 

@@ -9,12 +9,15 @@ offers the file (static/js/documents.js starts the download).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from finsam.tenancy import DOWNLOAD, association_view
+from reporting import pdf_jobs
 from reporting.models import RenderedPdf
 
 
@@ -32,10 +35,27 @@ def _file(job: RenderedPdf) -> HttpResponse:
     return response
 
 
+def refused_response(request: HttpRequest, refusal: pdf_jobs.RenderRefused) -> HttpResponse:
+    """A rendering that was not queued: the reason, with the refusal's status."""
+    context = {
+        "refusal": refusal.message,
+        "nav_section": "documents",
+        "breadcrumbs": [
+            ("Dokument", reverse("reporting:documents", args=[request.association.slug])),
+            ("PDF", None),
+        ],
+    }
+    template = "reporting/pdf_job.html" if request.htmx else "reporting/pdf_job_page.html"
+    return render(request, template, context, status=refusal.status)
+
+
 def job_response(request: HttpRequest, job: RenderedPdf) -> HttpResponse:
-    """The file when it is ready and asked for plainly; else the progress."""
+    """The file when it is ready and asked for plainly; else the progress, which stops
+    being followed after JOB_POLL_LIMIT_SECONDS with a "Försök igen"."""
     if job.is_ready and not request.htmx:
         return _file(job)
+    waited = (timezone.now() - job.requested_at).total_seconds()
+    overdue = not job.is_ready and not job.error and waited > settings.JOB_POLL_LIMIT_SECONDS
     context = {
         "job": job,
         "job_url": _job_url(request, job),
@@ -43,7 +63,8 @@ def job_response(request: HttpRequest, job: RenderedPdf) -> HttpResponse:
             f"reporting:document_{job.document}_{job.variant}",
             kwargs={"slug": request.association.slug, "year": job.year},
         ),
-        "pending": not job.is_ready and not job.error,
+        "pending": not job.is_ready and not job.error and not overdue,
+        "overdue": overdue,
     }
     status = 202 if context["pending"] else 200
     if request.htmx:
@@ -72,4 +93,5 @@ def pdf_job(request: HttpRequest, renderedpdf_id: int) -> HttpResponse:
     job = rows.defer("html", "pdf").first() if request.htmx else rows.defer("html").first()
     if job is None:
         raise Http404("PDF:en finns inte (längre).")
-    return job_response(request, job)
+    # Whoever follows a rendering settles it: one whose worker died is queued again.
+    return job_response(request, pdf_jobs.settle(job))

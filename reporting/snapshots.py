@@ -12,12 +12,14 @@ import copy
 import dataclasses
 import datetime
 from decimal import Decimal
+from html.parser import HTMLParser
 from typing import Any
 
+import nh3
 from django.utils.safestring import SafeString, mark_safe
 
 from members.models import Association
-from reporting import documents
+from reporting import documents, markdown
 
 FORMAT = 1
 
@@ -53,13 +55,108 @@ def _dump(value: Any) -> Any:
     return str(value)
 
 
+# The charts' SVG (reporting/charts.py): its elements and attributes, nothing else.
+SVG_TAGS = {"svg", "title", "desc", "g", "rect", "line", "text"}
+_PRESENTATION = {
+    "class",
+    "x",
+    "y",
+    "x1",
+    "y1",
+    "x2",
+    "y2",
+    "width",
+    "height",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "stroke-dasharray",
+    "font-size",
+    "font-weight",
+    "text-anchor",
+}
+SVG_ATTRIBUTES = {
+    "svg": {"xmlns", "viewBox", "role", "aria-labelledby", *_PRESENTATION},
+    "title": {"id"},
+    "desc": {"id"},
+    **dict.fromkeys(("g", "rect", "line", "text"), _PRESENTATION),
+}
+
+
+def sanitise(markup: str) -> str:
+    """Markup of a frozen document through the nh3 policy it was made under: a chart's
+    SVG or a text's HTML (reporting.markdown.sanitise)."""
+    if markup.lstrip().startswith("<svg"):
+        return nh3.clean(
+            markup, tags=SVG_TAGS, attributes=SVG_ATTRIBUTES, url_schemes=set(), link_rel=None
+        )
+    return markdown.sanitise(markup)
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+        self.attributes: dict[str, set[str]] = {}
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        self.attributes.setdefault(tag, set()).update(name for name, _ in attrs)
+
+
+def _as_written(markup: str) -> str:
+    """The markup as nh3 writes it with everything in it allowed, to compare with what
+    the policy keeps."""
+    found = _Tags()
+    found.feed(markup)
+    found.close()
+    # HTMLParser lowers attribute names; the policies' own names (viewBox) are added.
+    allowed = {**markdown.ALLOWED_ATTRIBUTES, **SVG_ATTRIBUTES}
+    return nh3.clean(
+        markup,
+        tags=found.tags,
+        attributes={
+            tag: names | allowed.get(tag, set()) for tag, names in found.attributes.items()
+        },
+        url_schemes={"http", "https", "mailto", "javascript", "data", "vbscript", "file", "ftp"},
+        link_rel=None,
+        clean_content_tags=set(),
+        strip_comments=False,
+    )
+
+
+def foreign_markup(data: Any) -> list[str]:
+    """The markup in frozen data that the policy would change (a tampered file): the
+    first few pieces, shortened."""
+    found: list[str] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            markup = value.get("__safe")
+            if isinstance(markup, str):
+                if sanitise(markup) != _as_written(markup):
+                    found.append(markup[:120])
+            elif "__safe" in value:
+                found.append(repr(markup)[:120])
+            for item in value.values():
+                walk(item)
+
+    walk(data)
+    return found[:5]
+
+
 def _load(value: Any, classes: dict[str, type]) -> Any:
     if isinstance(value, list):
         return [_load(v, classes) for v in value]
     if not isinstance(value, dict):
         return value
     if "__safe" in value:
-        return mark_safe(value["__safe"])  # markup sanitised when it was built
+        # Sanitised again on every load with the policy it was made under, so markup
+        # from a tampered file never reaches a page or a PDF.
+        return mark_safe(sanitise(str(value["__safe"])))
     if "__dec" in value:
         return Decimal(value["__dec"])
     if "__date" in value:

@@ -7,13 +7,15 @@ import datetime
 import io
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
-from budgets import ledger, services
+from budgets import import_jobs, ledger, services
 from budgets.models import (
     BalanceLine,
     BudgetLine,
@@ -615,11 +617,15 @@ def sie_import_job(request: HttpRequest, year: int, importjob_id: int) -> HttpRe
     )
     if job is None:
         raise Http404("Inläsningen finns inte.")
+    # Whoever follows an import settles it: one whose worker died ends truthfully.
+    job = import_jobs.settle(job)
+    waited = (timezone.now() - job.requested_at).total_seconds()
     context = {
         "job": job,
         "year": year,
         "job_url": _url("sie_import_job", request, year=year, importjob_id=job.pk),
         "changes": (job.ledger_import.changes if job.ledger_import else {}),
+        "overdue": not job.is_finished and waited > settings.JOB_POLL_LIMIT_SECONDS,
     }
     status = 200 if job.is_finished else 202
     if request.htmx:

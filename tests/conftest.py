@@ -18,7 +18,12 @@ from members.models import Association, Member, UserRole
 def _tasks_run_at_once(settings):
     """Background tasks run inside the request in tests (django-tasks' immediate
     backend); tests/reporting/test_pdf_jobs.py runs the database worker itself."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,6 +12,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -96,7 +97,9 @@ def test_the_confirm_step_queues_the_import_and_the_page_shows_what_was_imported
 def test_the_answer_comes_at_once_and_the_worker_finishes_the_job(
     settings, association, bas_lines, kansli_client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     upload = _upload(kansli_client, association)
     response = _confirm(kansli_client, association, upload)
 
@@ -105,6 +108,8 @@ def test_the_answer_comes_at_once_and_the_worker_finishes_the_job(
     queued = DBTaskResult.objects.get(id=job.task_id)
     assert queued.status == TaskResultStatus.READY
     assert queued.task_path == "budgets.tasks.run_import"
+    # Its own queue, first in line: never behind draft PDFs.
+    assert (queued.queue_name, queued.priority) == ("imports", 10)
     assert not Actual.objects.exists() and not LedgerImport.objects.exists()
 
     page = kansli_client.get(response["Location"])
@@ -266,23 +271,26 @@ def test_a_file_thrown_away_before_the_worker_came_is_refused(association, bas_l
 def test_a_job_no_worker_finished_is_given_up_when_the_file_is_imported_again(
     settings, association, bas_lines, kansli_client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     upload = _upload(kansli_client, association)
     first = _confirm(kansli_client, association, upload)
     preview = kansli_client.get(f"/{association.slug}/bokslut/2024/sie/?fil={upload}")
     assert f'Filen läses in just nu. <a href="{first["Location"]}">' in preview.content.decode()
 
     stuck = ImportJob.objects.get()
+    # Its worker began and then stopped renewing the lease (it died).
     ImportJob.objects.filter(pk=stuck.pk).update(
         status=ImportJob.READING,
-        requested_at=stuck.requested_at
-        - ledger.IMPORT_STALE_AFTER
-        - datetime.timedelta(seconds=1),
+        started_at=timezone.now() - datetime.timedelta(minutes=2),
+        lease_until=timezone.now() - datetime.timedelta(seconds=1),
     )
     second = _confirm(kansli_client, association, upload)
     assert second["Location"] != first["Location"]
     stuck.refresh_from_db()
-    assert stuck.status == ImportJob.FAILED and "aldrig klar" in stuck.message
+    assert (stuck.status, stuck.message) == (ImportJob.FAILED, import_jobs.WORKER_DIED)
+    assert "inget är sparat" in stuck.message
     fresh = ImportJob.objects.exclude(pk=stuck.pk).get()
     assert fresh.status == ImportJob.QUEUED
     assert run_import.call(import_job_id=fresh.pk) == ImportJob.DONE
@@ -293,7 +301,9 @@ def test_a_job_no_worker_finished_is_given_up_when_the_file_is_imported_again(
 def test_the_database_worker_applies_the_queued_import(
     settings, association, bas_lines, kansli_client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     upload = _upload(kansli_client, association)
     response = _confirm(kansli_client, association, upload)
     job = ImportJob.objects.get()
@@ -302,7 +312,7 @@ def test_the_database_worker_applies_the_queued_import(
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+            "worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
         )
     finally:
         for number, handler in handlers.items():
@@ -315,3 +325,19 @@ def test_the_database_worker_applies_the_queued_import(
     assert (
         f"{VISMA} är inläst för 2024." in kansli_client.get(response["Location"]).content.decode()
     )
+
+
+def test_the_page_stops_following_an_import_after_the_limit(
+    settings, association, bas_lines, kansli_client
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    upload = _upload(kansli_client, association)
+    url = _confirm(kansli_client, association, upload)["Location"]
+    settings.JOB_POLL_LIMIT_SECONDS = 0  # as if no worker had come for too long
+    polled = kansli_client.get(url, headers={"HX-Request": "true"})
+    page = polled.content.decode()
+    assert polled.status_code == 202 and "hx-trigger" not in page
+    assert "inte klar än" in page and f'?fil={upload}">Försök igen</a>' in page
+    assert ImportJob.objects.get().status == ImportJob.QUEUED  # still waiting its turn

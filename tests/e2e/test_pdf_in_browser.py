@@ -21,7 +21,9 @@ pytestmark = pytest.mark.e2e
 def test_the_page_follows_the_worker_and_the_download_starts(
     live_server, browser, association, settings
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     user = get_user_model().objects.create_user(username="pdf", password="pdf-lösen-1")
     UserRole.objects.create(user=user, association=association, role=UserRole.REVISOR)
     services.budget_create(association=association, year=2025)
@@ -43,7 +45,7 @@ def test_the_page_follows_the_worker_and_the_download_starts(
     with page.expect_download(timeout=30_000) as download:
         try:
             call_command(
-                "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+                "worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
             )
         finally:
             for number, handler in handlers.items():

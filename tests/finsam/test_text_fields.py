@@ -45,7 +45,18 @@ def test_every_form_of_the_project_guards_its_text_fields():
     assert not missing, f"Forms without finsam.forms.BoundedForm: {missing}"
 
 
-@pytest.mark.parametrize("name", ["Lokal\x00hyra", "Lokal\x1b[31mhyra", "Lokal\x01", "Rad\nett"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Lokal\x00hyra",
+        "Lokal\x1b[31mhyra",
+        "Lokal\x01",
+        "Rad\nett",
+        "Lokal\u202eayrh",  # right-to-left override: would display "Lokalhyra" reversed
+        "Lokal\u202ahyra",
+        "Lokal\u2066hyra\u2069",
+    ],
+)
 def test_a_line_name_with_a_control_character_is_refused(kansli_client, name):
     response = kansli_client.post(
         "/testbygden/budget/poster/ny/", {"name": name, "group": BudgetLine.ADMINISTRATION}
@@ -96,6 +107,14 @@ def test_an_insats_name_refuses_control_characters(kansli_client, association):
     assert response.status_code == 400
     assert "otillåtet tecken" in response.content.decode()
     assert not Insats.objects.exists()
+
+
+@pytest.mark.parametrize("mark", ["\u202b", "\u202d", "\u2067", "\u2068"])
+def test_a_goal_text_refuses_bidirectional_controls(kansli_client, association, mark):
+    response = _goal(kansli_client, f"Minst 40 % till {mark}arbete")
+    assert response.status_code == 400
+    assert "vänder skrivriktningen" in response.content.decode()
+    assert not Goal.objects.exists()
 
 
 def test_a_narrative_text_refuses_control_characters(association, kansli_user):

@@ -7,6 +7,7 @@ import signal
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -39,7 +40,9 @@ def reader(db, revisor_user, client):
 def test_a_pdf_request_answers_at_once_with_a_task_reference_while_the_worker_renders(
     settings, revisor_user, client
 ):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
     call_command("load_demo", verbosity=0)
     reader = _reader(client, revisor_user)
 
@@ -63,7 +66,7 @@ def test_a_pdf_request_answers_at_once_with_a_task_reference_while_the_worker_re
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+            "worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
         )
     finally:
         for number, handler in handlers.items():
@@ -162,3 +165,83 @@ def test_old_renderings_of_a_document_are_pruned(reader):
         )
         assert reader.get(PLAN + "pdf/").status_code == 200
     assert RenderedPdf.objects.count() == pdf_jobs.KEEP
+
+
+def _queued_only(settings):
+    """Tasks are queued and stay queued (no worker runs)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.dummy.DummyBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+def test_a_revisor_cannot_queue_more_renders_than_the_limit(reader, settings):
+    _queued_only(settings)
+    settings.PDF_PENDING_PER_PERSON = 3
+    for url in (PLAN + "pdf/", PLAN + "pdf-a/", PLAN + "pdf-ua/"):
+        assert reader.get(url).status_code == 202
+    # The same request again shares its job; it is not counted twice.
+    assert reader.get(PLAN + "pdf/").status_code == 202
+    assert RenderedPdf.objects.count() == 3
+
+    refused = reader.get(STATEMENTS + "pdf/")
+    assert refused.status_code == 429
+    assert "Du har redan 3 PDF:er på väg" in refused.content.decode()
+    assert RenderedPdf.objects.count() == 3
+
+
+def test_an_association_has_only_a_few_renders_on_their_way(reader, settings, kansli_user):
+    _queued_only(settings)
+    settings.PDF_PENDING_PER_ASSOCIATION = 2
+    for url in (PLAN + "pdf/", PLAN + "pdf-a/"):
+        assert reader.get(url).status_code == 202
+    UserRole.objects.create(
+        user=kansli_user,
+        association=Association.objects.get(slug="vastmanland"),
+        role=UserRole.KANSLI,
+    )
+    reader.force_login(kansli_user)
+    refused = reader.get(STATEMENTS + "pdf/", headers={"HX-Request": "true"})
+    assert refused.status_code == 429
+    assert "har redan 2 PDF:er på väg" in refused.content.decode()
+    assert RenderedPdf.objects.count() == 2
+
+
+@pytest.mark.parametrize("kind", ["verksamhetsplan", "uppfoljning", "arsredovisning", "bokslut"])
+def test_a_year_without_data_is_not_rendered(reader, settings, kind):
+    _queued_only(settings)
+    response = reader.get(f"/vastmanland/dokument/{kind}/2040/pdf/")
+    assert response.status_code == 404
+    assert "Det finns inget att skriva ut för 2040" in response.content.decode()
+    assert not RenderedPdf.objects.exists()
+
+
+def test_the_same_content_in_two_associations_has_its_own_key(reader):
+    vastmanland = Association.objects.get(slug="vastmanland")
+    other = Association.objects.create(name="Kopian", slug="kopian", orgnr="222000-2824")
+    for association in (vastmanland, other):
+        RenderedPdf.objects.create(
+            association=association,
+            key="b" * 64,
+            document="bokslut",
+            year=2024,
+            variant="pdf",
+            filename="x.pdf",
+            requested_at=timezone.now(),
+        )
+    assert RenderedPdf.objects.filter(key="b" * 64).count() == 2
+
+
+def test_the_page_stops_following_a_render_after_the_limit(reader, settings):
+    _queued_only(settings)
+    queued = reader.get(PLAN + "pdf/", headers={"HX-Request": "true"})
+    assert queued.status_code == 202 and 'hx-trigger="every 1s"' in queued.content.decode()
+    job = RenderedPdf.objects.get()
+
+    settings.JOB_POLL_LIMIT_SECONDS = 0  # as if it had waited too long
+    polled = reader.get(f"/vastmanland/dokument/pdf/{job.pk}/", headers={"HX-Request": "true"})
+    page = polled.content.decode()
+    assert polled.status_code == 200 and "hx-trigger" not in page
+    assert "PDF:en är inte klar än" in page and f'href="{PLAN}pdf/">Försök igen' in page
