@@ -365,6 +365,37 @@ def test_a_first_year_is_closed_with_no_earlier_column(association):
     assert closed.is_closed
 
 
+def test_a_first_years_annual_report_as_received_has_no_earlier_year(association, client):
+    """The closed first year's annual report, as the revisor reads it (the stored
+    decision, page and PDF): no table, statement or note, has a column for 2024."""
+    import re
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from members.models import UserRole
+    from tests.conftest import _user
+
+    association.founded = datetime.date(2025, 1, 1)
+    association.save()
+    line(association, BudgetLine.CONTRIBUTION, "Staten (AF+FK)", state=True)
+    line(association, BudgetLine.ADMINISTRATION, "Styrelse")
+    apply_file(association, FIRST_YEAR)
+    close(FiscalYear.objects.get(association=association, year=2025), datetime.date(2026, 3, 20))
+    revisor = _user("rut")
+    UserRole.objects.create(user=revisor, association=association, role=UserRole.REVISOR)
+    client.force_login(revisor)
+    kwargs = {"slug": association.slug, "year": 2025}
+    page = client.get(reverse("reporting:document_arsredovisning", kwargs=kwargs))
+    assert page.status_code == 200
+    headers = re.findall(r"<th[^>]*>(.*?)</th>", page.content.decode(), re.S)
+    assert any("2025" in h for h in headers)
+    assert not [h for h in headers if "2024" in h]
+    pdf = client.get(reverse("reporting:document_arsredovisning_pdf", kwargs=kwargs))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Resultaträkning" in text and "2024" not in text
+
+
 def test_a_year_that_is_not_the_first_needs_last_years_balances_in_both_places(association):
     line(association, BudgetLine.CONTRIBUTION, "Staten (AF+FK)", state=True)
     line(association, BudgetLine.ADMINISTRATION, "Styrelse")
