@@ -407,6 +407,12 @@ def test_a_budget_cell_saves_exactly_what_parses_or_nothing(kansli_client, world
             f"cell-{line.pk}-{offset}": typed,
         },
     )
+    if len(offset.encode()) > 900:
+        # A field name past Django's 1 KB limit for a part's headers is a malformed
+        # request: Django's own 400 ("Felaktig begäran"), nothing read.
+        assert response.status_code in (200, 400, 404)
+        assert _data(world) == before
+        return
     assert response.status_code in (200, 404)
     try:
         amount = parse_amount(typed, allow_empty=True)
