@@ -129,6 +129,16 @@ def _lines(association: Association, data: dict) -> dict[str, BudgetLine]:
             existing[values["name"]] = services.budget_line_save(
                 association=association, data=values
             )
+    # A line reported under another in the driftredovisning names it; set once every
+    # line exists (the target may come later, e.g. from the budget's amounts).
+    for row in data.get("lines", []):
+        if "reported_under" not in row:
+            continue
+        line, target = existing[row["name"]], existing[row["reported_under"]]
+        if line.reported_under_id != target.id:
+            existing[row["name"]] = services.budget_line_save(
+                association=association, data={"reported_under": target}, line=line
+            )
     return existing
 
 

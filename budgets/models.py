@@ -179,6 +179,19 @@ class BudgetLine(models.Model):
         ],
         help_text="För insatsrader utan kopplad insats: vilken sorts insats kostnaden gäller.",
     )
+    reported_under = models.ForeignKey(
+        "self",
+        verbose_name="redovisas i driftredovisningen under",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_here",
+        help_text=(
+            "För intäktsrader som driftredovisningen räknar in på en annan rad, "
+            "som övriga intäkter på kansliet: radens utfall och budget står då som "
+            "intäkt på den raden."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

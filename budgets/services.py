@@ -132,6 +132,7 @@ def budget_line_save(
     if line.insats_id and line.insats.association_id != association.id:
         raise ServiceError("Insatsen hör till ett annat förbund.")
     _refuse_contribution_source(association, line)
+    _refuse_reported_under(association, line)
     return save_recorded(line, association_id=association.id, by=by, before=before)
 
 
@@ -158,6 +159,47 @@ def _refuse_contribution_source(association: Association, line: BudgetLine) -> N
         raise ServiceError(
             f"Raden {taken.name} fylls redan med {what}.",
             field="state" if line.state else "member",
+        )
+
+
+FINANCIAL_GROUPS = {BudgetLine.FINANCIAL_INCOME, BudgetLine.FINANCIAL_COST}
+
+
+def _refuse_reported_under(association: Association, line: BudgetLine) -> None:
+    """An income line reported in the driftredovisning under another line: a line of
+    the same association, not itself, not one reported under a third (one step only),
+    and on the same side of the financial items, so the sections' sums and the
+    resultaträkning still agree."""
+    if line.reported_under_id is None:
+        return
+    # As stored now, not as the caller's (perhaps older) copy has it.
+    target = BudgetLine.objects.get(pk=line.reported_under_id)
+    field = "reported_under"
+    if target.association_id != association.id:
+        raise ServiceError("Raden att redovisa under hör till ett annat förbund.", field=field)
+    if line.pk is not None and target.pk == line.pk:
+        raise ServiceError("En budgetpost kan inte redovisas under sig själv.", field=field)
+    if not line.is_income:
+        raise ServiceError(
+            "Bara intäktsrader kan redovisas under en annan rad i driftredovisningen.",
+            field=field,
+        )
+    if target.reported_under_id is not None:
+        raise ServiceError(
+            f"Raden {target.name} redovisas själv under en annan rad; välj den raden.",
+            field=field,
+        )
+    if line.pk is not None and line.reported_here.exists():
+        raise ServiceError(
+            f"Andra rader redovisas under {line.name}; den kan inte själv redovisas "
+            "under en annan rad.",
+            field=field,
+        )
+    if (line.group in FINANCIAL_GROUPS) != (target.group in FINANCIAL_GROUPS):
+        raise ServiceError(
+            "Finansiella poster redovisas bara under finansiella poster, och "
+            "verksamhetens rader bara under verksamhetens.",
+            field=field,
         )
 
 

@@ -410,6 +410,11 @@ def budget_revise(request: HttpRequest, year: int) -> HttpResponse:
 
 STATE_LABEL = "Statens bidrag, Staten (AF+FK) (för bidragsrader)"
 STATE_HELP = "Raden fylls med statens hälft av tilldelningen under Bidrag."
+REPORTED_UNDER_LABEL = "Redovisas i driftredovisningen under (för intäktsrader)"
+REPORTED_UNDER_HELP = (
+    "Radens utfall och budget står som intäkt på den valda raden i årsredovisningens "
+    "driftredovisning, till exempel övriga intäkter på kansliet."
+)
 
 
 class LineForm(BoundedForm, forms.Form):
@@ -434,6 +439,8 @@ def _line_form(association, data=None, form_class=None, **kwargs):
     form = (form_class or LineForm)(data, **kwargs)
     form.fields["member"].queryset = Member.objects.filter(association=association)
     form.fields["insats"].queryset = Insats.objects.filter(association=association)
+    if "reported_under" in form.fields:
+        form.fields["reported_under"].queryset = BudgetLine.objects.filter(association=association)
     return form
 
 
@@ -738,6 +745,12 @@ class LineEditForm(BoundedForm, forms.Form):
         choices=[("", "—"), *BudgetLine._meta.get_field("category").choices],
         required=False,
     )
+    reported_under = forms.ModelChoiceField(
+        label=REPORTED_UNDER_LABEL,
+        help_text=REPORTED_UNDER_HELP,
+        queryset=BudgetLine.objects.none(),
+        required=False,
+    )
 
 
 @association_view(READ)
@@ -767,6 +780,7 @@ def line_edit(request: HttpRequest, budgetline_id: int) -> HttpResponse:
         "state": line.state,
         "insats": line.insats_id,
         "category": line.category,
+        "reported_under": line.reported_under_id,
     }
     form = _line_form(request.association, request.POST or None, LineEditForm, initial=initial)
     stale = None

@@ -423,7 +423,8 @@ class OperatingReport:
 
 # The members' contributions are the driftredovisning's income; other operating
 # income (a fee, a refund) is the kansli's and stands among the administration, as
-# Västmanland 2024 prints its 5 tkr (Summa intäkter 19 038, administration 5 − 2 436).
+# Västmanland 2024 prints its 5 tkr (Summa intäkter 19 038, administration 5 − 2 436);
+# a line reported under another (there: Kansli + bilkonto) stands on that line's row.
 SECTIONS = (
     ("intakter", "Intäkter", lambda line: line.group == BudgetLine.CONTRIBUTION),
     (
@@ -519,6 +520,26 @@ def _operating_row(line: BudgetLine, year: int, amounts) -> OperatingRow | None:
     return OperatingRow(line.name, oi, oc, bi, bc, pi, pc)
 
 
+def _reported_under(lines: list[BudgetLine], year: int, amounts) -> dict[int, OperatingRow]:
+    """Each line's row; a line reported under another (`BudgetLine.reported_under`, an
+    income such as Västmanland's 5 tkr on Kansli + bilkonto) adds its outcome, budget
+    and last year's outcome to that line's row and has none of its own."""
+    rows: dict[int, OperatingRow] = {}
+    for line in lines:
+        row = _operating_row(line, year, amounts)
+        if row is not None:
+            rows[line.id] = row
+    by_id = {line.id: line for line in lines}
+    for line in lines:
+        target = by_id.get(line.reported_under_id)
+        if target is None or target.id == line.id or line.id not in rows:
+            continue
+        moved = rows.pop(line.id)
+        own = rows.get(target.id)
+        rows[target.id] = _sum_rows(target.name, [r for r in (own, moved) if r is not None])
+    return rows
+
+
 def operating_report(*, association: Association, year: int) -> OperatingReport:
     """Five queries: lines, outcome, budget versions, budget amounts, contributions.
     The lines of one insats make one row (see `_grouped_by_insats`)."""
@@ -532,8 +553,9 @@ def operating_report(*, association: Association, year: int) -> OperatingReport:
     financial_rows: list[OperatingRow] = []
     by_insats: dict[int, list[OperatingRow]] = {}
     names: dict[int, str] = {}
+    rows_by_line = _reported_under(lines, year, amounts)
     for line in lines:
-        row = _operating_row(line, year, amounts)
+        row = rows_by_line.get(line.id)
         if row is None:
             continue
         for key, _, belongs in SECTIONS:

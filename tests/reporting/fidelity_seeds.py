@@ -127,8 +127,10 @@ SEEDS = {
             ("Värdereglering", "– -15 797"),
             ("Försäljning", "– -884 203"),
             ("Summa kortfristiga placeringar", "0 0"),
-            # 5 Driftredovisning: the other income with the administration
+            # 5 Driftredovisning: the other income with the administration, on the
+            # Kansli row (Övriga intäkter reported under Kansli + bilkonto)
             ("Summa intäkter", "19 038 0 19 038 19 038 0 19 038 0 7 030"),
+            ("Kansli + bilkonto", "5 -1 757 -1 752 0 -2 244 -2 244 492"),
             ("Summa administrativa kostnader", "5 -2 436 -2 431 0 -2 850 -2 850 419"),
         ],
         "differs": {

@@ -240,6 +240,14 @@ def test_vastmanland_2024_operating_report(demo):
     assert totals["administration"].outcome_income == D(4564)
     assert totals["administration"].outcome_net == D(4564 - 2435872)
     assert totals["administration"].previous_income == D(100000)
+    # ... on the Kansli row, where the seed prints it (reported_under): no row of its own
+    rows = {r.label: r for s in report.sections for r in s.rows}
+    assert "Övriga intäkter" not in rows
+    kansli = rows["Kansli + bilkonto"]
+    assert (kansli.outcome_income, kansli.outcome_cost) == (D(4564), D(-1756872))
+    assert kansli.budget_net == D(-2244000)
+    assert kansli.deviation == D(4564 - 1756872 + 2244000)
+    assert kansli.previous_income == D(100000)
     assert report.financial.outcome_net == D(246567 - 60154)
     assert report.total.outcome_net == D(81778)
     rows = {r.label: r for s in report.sections for r in s.rows}
