@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgets', '0010_import_mapping_rules'),
+        ('budgets', '0011_jobs_lease'),
     ]
 
     operations = [
