@@ -44,7 +44,9 @@ class PercentField(forms.DecimalField):
         kwargs.setdefault("min_value", 0)
         kwargs.setdefault("max_value", 100)
         super().__init__(**kwargs)
-        self.error_messages["invalid"] = "Ange en procentsats, till exempel 50 eller 50 %."
+        # No percent sign in the message: Django formats it with the value (NaN) as
+        # "%"-parameters, and a lone "%" would then break the page.
+        self.error_messages["invalid"] = "Ange en procentsats, till exempel 50 eller 12,5."
         self.widget.attrs.update({"inputmode": "decimal", "autocomplete": "off"})
 
     def widget_attrs(self, widget):
