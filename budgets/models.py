@@ -20,7 +20,10 @@ class FiscalYear(models.Model):
     """A räkenskapsår; once closed, nothing in it changes any more."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="fiscal_years"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="fiscal_years",
     )
     year = models.PositiveIntegerField("år")
     closed_on = models.DateField("stängt den", null=True, blank=True)
@@ -142,7 +145,10 @@ class BudgetLine(models.Model):
     INCOME_GROUPS = {CONTRIBUTION, OTHER_INCOME, FINANCIAL_INCOME}
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="budget_lines"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="budget_lines",
     )
     group = models.CharField("grupp", max_length=20, choices=GROUPS)
     name = models.CharField("namn", max_length=200)
@@ -229,7 +235,12 @@ class BudgetLine(models.Model):
 class Budget(models.Model):
     """The budget for year N, with plan years N+1 and N+2, in versions."""
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="budgets")
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="budgets",
+    )
     year = models.PositiveIntegerField("år")
     equity_estimate = models.DecimalField(
         "beräknat eget kapital vid årets början",
@@ -467,7 +478,10 @@ class AccountMapping(models.Model):
     `budgets.sie_mapping`)."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="account_mappings"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="account_mappings",
     )
     account = models.CharField("konto", max_length=10)
     line = models.ForeignKey(
@@ -506,7 +520,10 @@ class ProjectMapping(models.Model):
     object's code or name matched to an insats) or chooses a line in the preview."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="project_mappings"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="project_mappings",
     )
     code = models.CharField("projektkod", max_length=40)
     name = models.CharField("namn i bokföringen", max_length=200, blank=True)
@@ -538,7 +555,10 @@ class LedgerImport(models.Model):
     """A record of every applied SIE import: the file, who, when and what it changed."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="ledger_imports"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="ledger_imports",
     )
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name="räkenskapsår", on_delete=models.PROTECT, related_name="imports"
@@ -567,7 +587,9 @@ class LedgerImport(models.Model):
 class SieUpload(models.Model):
     """A file uploaded for preview; applied or thrown away, never a figure itself."""
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    association = models.ForeignKey(
+        Association, verbose_name="samordningsförbund", on_delete=models.CASCADE, related_name="+"
+    )
     year = models.PositiveIntegerField("år")
     file_name = models.CharField("filnamn", max_length=255)
     content = models.BinaryField("innehåll")
@@ -596,7 +618,10 @@ class ExcelRowMapping(models.Model):
     with the same names needs no choices."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="excel_row_mappings"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="excel_row_mappings",
     )
     name = models.CharField("radnamn i Excel", max_length=200)  # normalised: see excel.py
     line = models.ForeignKey(
@@ -640,7 +665,9 @@ class ImportJob(models.Model):
     ]
     FINISHED = (DONE, REFUSED, FAILED)
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    association = models.ForeignKey(
+        Association, verbose_name="samordningsförbund", on_delete=models.CASCADE, related_name="+"
+    )
     upload = models.ForeignKey(
         SieUpload,
         verbose_name="uppladdad fil",

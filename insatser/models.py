@@ -41,7 +41,12 @@ class Insats(models.Model):
         AVSLAGEN: set(),
     }
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="insatser")
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="insatser",
+    )
     name = models.CharField("namn", max_length=200)
     code = models.CharField(
         "kortkod",
@@ -403,7 +408,12 @@ class Goal(models.Model):
         (NOT_ACHIEVED, "Ej uppnått"),
     ]
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="goals")
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="goals",
+    )
     year = models.PositiveIntegerField("år")
     area = models.CharField("område", max_length=20, choices=AREAS)
     text = models.TextField("mål")

@@ -17,7 +17,10 @@ class NarrativeSection(models.Model):
     """A text of a document (foreword, introduction, …), written by kansli in Markdown."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="narratives"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="narratives",
     )
     document = models.CharField("dokument", max_length=20, choices=DOCUMENTS)
     year = models.PositiveIntegerField("år")
@@ -49,7 +52,12 @@ class NarrativeSection(models.Model):
 class Logo(models.Model):
     """The association's logo, kept in the database so a backup carries it."""
 
-    association = models.OneToOneField(Association, on_delete=models.CASCADE, related_name="logo")
+    association = models.OneToOneField(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="logo",
+    )
     content = models.BinaryField("bild")
     content_type = models.CharField("bildformat", max_length=40)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -69,7 +77,10 @@ class DecidedDocument(models.Model):
     and workbook are rendered from the snapshot, never from live rows."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="decided_documents"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="decided_documents",
     )
     document = models.CharField("dokument", max_length=20, choices=DOCUMENTS)
     year = models.PositiveIntegerField("år")
@@ -136,7 +147,9 @@ class RenderedPdf(models.Model):
     content is never rendered twice, and a changed document gets a new key. A cache,
     not a record: rows come and go without an audit entry."""
 
-    association = models.ForeignKey(Association, on_delete=models.CASCADE, related_name="+")
+    association = models.ForeignKey(
+        Association, verbose_name="samordningsförbund", on_delete=models.CASCADE, related_name="+"
+    )
     key = models.CharField("innehållets SHA-256", max_length=64)
     document = models.CharField("dokument", max_length=40)
     year = models.PositiveIntegerField("år")
@@ -186,7 +199,10 @@ class EarlierYearFigures(models.Model):
     overview has all five years."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="earlier_years"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="earlier_years",
     )
     year = models.PositiveIntegerField("år")
     income = models.DecimalField("verksamhetens intäkter", max_digits=14, decimal_places=2)
@@ -224,7 +240,10 @@ class ReportSettings(models.Model):
     BASES = [(COSTS, "Verksamhetens kostnader"), (INCOME, "Verksamhetens intäkter")]
 
     association = models.OneToOneField(
-        Association, on_delete=models.CASCADE, related_name="report_settings"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="report_settings",
     )
     cost_share_base = models.CharField(
         "kostnadsfördelningens andelar av",
@@ -247,7 +266,10 @@ class Indicator(models.Model):
     statement with the share answering positively, against the national mean."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="indicators"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="indicators",
     )
     year = models.PositiveIntegerField("år")
     text = models.CharField("påstående", max_length=300)
@@ -277,7 +299,10 @@ class SteeringDocument(models.Model):
     """A steering document the board works by (förbundsordning, reglemente, policies)."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="steering_documents"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="steering_documents",
     )
     title = models.CharField("styrdokument", max_length=200)
     group = models.CharField(
@@ -300,7 +325,10 @@ class AuditReport(models.Model):
     appended to the annual report as a bilaga."""
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="audit_reports"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="audit_reports",
     )
     year = models.PositiveIntegerField("år")
     filename = models.CharField("filnamn", max_length=200)

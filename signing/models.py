@@ -29,7 +29,10 @@ class SigningRound(models.Model):
     ]
 
     association = models.ForeignKey(
-        Association, on_delete=models.CASCADE, related_name="signing_rounds"
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="signing_rounds",
     )
     year = models.PositiveIntegerField("år")
     document = models.ForeignKey(

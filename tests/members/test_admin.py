@@ -33,3 +33,18 @@ def test_allocations_are_read_only_in_the_admin(client, superuser, association):
     assert client.get("/admin/members/stateallocation/add/").status_code == 403
     assert not StateAllocation.objects.exists()
     assert Member.objects.filter(association=association).count() == 6
+
+
+def test_every_association_field_is_labelled_in_swedish():
+    """The admin (and every form) names an association's field "Samordningsförbund",
+    never Django's default "Association"."""
+    from django.apps import apps
+
+    labelled = [
+        (model.__name__, field.verbose_name)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.name == "association" and hasattr(field, "verbose_name")
+    ]
+    assert len(labelled) > 20
+    assert {label for _, label in labelled} == {"samordningsförbund"}, labelled
