@@ -526,150 +526,177 @@ def is_balance_account(account: str) -> bool:
 def parse(
     stream: IO[bytes], on_verification: Callable[[Verification], None] | None = None
 ) -> SieFile:
-    """Read an SIE 4 file from a binary stream, a block at a time (never read it whole)."""
-    head, at_eof = _read_head(stream)
-    what = _what_it_is(head)
-    if what:
-        raise SieError(what)
-    if head.startswith(UTF8_BOM):
-        head = head[len(UTF8_BOM) :]
-        encoding = "utf-8"
-    else:
-        encoding = _sniff(head, at_eof)
-    sie = SieFile(encoding=encoding)
-    dates: dict[str, date] = {}
+    """Read an SIE 4 file from a binary stream, a block at a time (never read it whole).
 
-    seen_content = False
-    # The open verification's header (series, number, date, text, line), or None.
-    ver: tuple[str, str, date, str, int] | None = None
-    ver_open = False
-    rows: list[Trans] = []
+    The loop keeps the two lines most files are made of (#TRANS inside a verification
+    and the #VER that opens one) on a fast path; every other line goes to `_line`."""
+    head, encoding = _start(stream)
+    state = _State(SieFile(encoding=encoding), on_verification)
+    dates = state.dates
     number = 0
-    trans_count = 0
-
     for text in _lines(head, stream, encoding):
         number += 1
         stripped = text.strip()
         if not stripped:
             continue
-        if ver_open and stripped[:6] == "#TRANS":
-            match = _TRANS_LINE(stripped)
-            if match is not None:
-                account, inner, raw, raw_date, trans_text = match.groups()
-                if raw_date and raw_date != '""':
-                    day = dates.get(raw_date) or dates.setdefault(
-                        raw_date, _date(raw_date, number)
-                    )
-                else:
-                    day = None
-                if _AMOUNT(raw) is None or len(raw) > 12:
-                    amount = _amount(raw, number)
-                else:
-                    amount = Decimal(raw) or ZERO
-                rows.append(
-                    Trans(
-                        account,
-                        _objects(inner, number) if inner and not inner.isspace() else (),
-                        amount,
-                        day,
-                        trans_text or "",
-                        number,
-                    )
-                )
-                trans_count += 1
+        if state.ver_open and stripped[:6] == "#TRANS":
+            trans = _fast_trans(stripped, number, dates)
+            if trans is not None:
+                state.rows.append(trans)
+                state.trans_count += 1
                 continue
-            tokens = _fast_tokens(stripped)
-            if tokens is not None and tokens[0] == "#TRANS":
-                rows.append(_trans(tokens, number, dates))
-                trans_count += 1
-                continue
-        if ver is None and stripped[:4] == "#VER":
-            match = _VER_LINE(stripped)
-            if match is not None:
-                series_q, series, number_q, ver_no, date_q, raw_date, text_q, text_bare = (
-                    match.groups()
-                )
-                raw_date = raw_date or date_q
-                day = dates.get(raw_date) or dates.setdefault(raw_date, _date(raw_date, number))
-                ver = (
-                    series if series is not None else series_q,
-                    ver_no if ver_no is not None else number_q,
-                    day,
-                    text_q if text_q is not None else (text_bare or ""),
-                    number,
-                )
-                seen_content = True
-                continue
-        if not seen_content:
-            if not stripped.startswith("#"):
-                raise SieError(f"{NOT_SIE}: raden börjar inte med en #-tagg.", number)
-            seen_content = True
+        if state.ver is None and stripped[:4] == "#VER" and _fast_ver(state, stripped, number):
+            continue
+        _line(state, stripped, number)
+    return _finish(state, number)
 
-        if ver is not None and not ver_open:
-            if stripped != "{":
-                raise SieError(f"Verifikationen på rad {ver[4]} saknar {{.", number)
-            ver_open = True
-            continue
-        if stripped == "{":
-            raise SieError("Oväntad { utan #VER före.", number)
-        if stripped == "}":
-            if ver is None:
-                raise SieError("Oväntad } utan #VER före.", number)
-            _close(ver, rows, on_verification)
-            sie.verification_count += 1
-            ver, ver_open, rows = None, False, []
-            continue
-        if not stripped.startswith("#"):
-            if ver is not None:
-                raise SieError(
-                    f"Raden inuti verifikationen på rad {ver[4]} är ingen #-tagg.", number
-                )
-            sie.warn(number, "raden är ingen #-tagg och hoppas över.")
-            continue
 
-        tokens = _fast_tokens(stripped)
-        broken = False
-        if tokens is None:
-            tokens, broken = _tokenize(stripped, number)
-        tag = tokens[0]
-        if not isinstance(tag, str):  # pragma: no cover - a line starting with # is a str
-            continue
-        tag = tag.upper()
-        if broken:
-            if tag not in _TEXT_TAGS:
-                raise SieError("Ett citattecken saknar avslutning.", number)
-            sie.warn(
-                number,
-                f"ett citattecken i {tag} saknar avslutning eller sitter mitt i texten; "
-                "resten av raden läses som text.",
-            )
+def _start(stream: IO[bytes]) -> tuple[bytes, str]:
+    """The file's first block and its encoding; refuses what is no SIE file at all."""
+    head, at_eof = _read_head(stream)
+    what = _what_it_is(head)
+    if what:
+        raise SieError(what)
+    if head.startswith(UTF8_BOM):
+        return head[len(UTF8_BOM) :], "utf-8"
+    return head, _sniff(head, at_eof)
 
-        if ver is not None:
-            if tag == "#TRANS":
-                rows.append(_trans(tokens, number, dates))
-                trans_count += 1
-            elif tag == "#VER":
-                raise SieError(
-                    f"Ny #VER innan verifikationen på rad {ver[4]} avslutats med }}.", number
-                )
-            continue  # #RTRANS/#BTRANS and anything else inside a verification
-        fields = _Fields(tag, tokens[1:], number)
-        if tag == "#VER":
-            raw_date = fields.text(2)
+
+@dataclass
+class _State:
+    """Where the parser is: the file so far and the open verification, if any."""
+
+    sie: SieFile
+    on_verification: Callable[[Verification], None] | None
+    dates: dict[str, date] = field(default_factory=dict)
+    seen_content: bool = False
+    # The open verification's header (series, number, date, text, line), or None.
+    ver: tuple[str, str, date, str, int] | None = None
+    ver_open: bool = False
+    rows: list[Trans] = field(default_factory=list)
+    trans_count: int = 0
+
+
+def _fast_trans(stripped: str, number: int, dates: dict[str, date]) -> Trans | None:
+    """A #TRANS line as exports write it, or None for the general path."""
+    match = _TRANS_LINE(stripped)
+    if match is not None:
+        account, inner, raw, raw_date, trans_text = match.groups()
+        if raw_date and raw_date != '""':
             day = dates.get(raw_date) or dates.setdefault(raw_date, _date(raw_date, number))
-            ver = (fields.text(0), fields.text(1), day, fields.text(3, ""), number)
-        elif tag in ("#TRANS", "#RTRANS", "#BTRANS"):
-            raise SieError(f"{tag} utanför en verifikation.", number)
         else:
-            _header(sie, fields)
+            day = None
+        if _AMOUNT(raw) is None or len(raw) > 12:
+            amount = _amount(raw, number)
+        else:
+            amount = Decimal(raw) or ZERO
+        objects = _objects(inner, number) if inner and not inner.isspace() else ()
+        return Trans(account, objects, amount, day, trans_text or "", number)
+    tokens = _fast_tokens(stripped)
+    if tokens is not None and tokens[0] == "#TRANS":
+        return _trans(tokens, number, dates)
+    return None
 
+
+def _fast_ver(state: _State, stripped: str, number: int) -> bool:
+    """A #VER line as exports write it opens the verification; False for the general
+    path."""
+    match = _VER_LINE(stripped)
+    if match is None:
+        return False
+    series_q, series, number_q, ver_no, date_q, raw_date, text_q, text_bare = match.groups()
+    raw_date = raw_date or date_q
+    dates = state.dates
+    day = dates.get(raw_date) or dates.setdefault(raw_date, _date(raw_date, number))
+    state.ver = (
+        series if series is not None else series_q,
+        ver_no if ver_no is not None else number_q,
+        day,
+        text_q if text_q is not None else (text_bare or ""),
+        number,
+    )
+    state.seen_content = True
+    return True
+
+
+def _line(state: _State, stripped: str, number: int) -> None:
+    """Any line but the fast paths': the braces, stray text, and tagged lines."""
+    if not state.seen_content:
+        if not stripped.startswith("#"):
+            raise SieError(f"{NOT_SIE}: raden börjar inte med en #-tagg.", number)
+        state.seen_content = True
+    ver = state.ver
+    if ver is not None and not state.ver_open:
+        if stripped != "{":
+            raise SieError(f"Verifikationen på rad {ver[4]} saknar {{.", number)
+        state.ver_open = True
+        return
+    if stripped == "{":
+        raise SieError("Oväntad { utan #VER före.", number)
+    if stripped == "}":
+        if ver is None:
+            raise SieError("Oväntad } utan #VER före.", number)
+        _close(ver, state.rows, state.on_verification)
+        state.sie.verification_count += 1
+        state.ver, state.ver_open, state.rows = None, False, []
+        return
+    if not stripped.startswith("#"):
+        if ver is not None:
+            raise SieError(f"Raden inuti verifikationen på rad {ver[4]} är ingen #-tagg.", number)
+        state.sie.warn(number, "raden är ingen #-tagg och hoppas över.")
+        return
+    _tagged(state, stripped, number)
+
+
+def _tagged(state: _State, stripped: str, number: int) -> None:
+    """A tagged line on the general path: a header line, or a line in a verification."""
+    tokens = _fast_tokens(stripped)
+    broken = False
+    if tokens is None:
+        tokens, broken = _tokenize(stripped, number)
+    tag = tokens[0]
+    if not isinstance(tag, str):  # pragma: no cover - a line starting with # is a str
+        return
+    tag = tag.upper()
+    if broken:
+        if tag not in _TEXT_TAGS:
+            raise SieError("Ett citattecken saknar avslutning.", number)
+        state.sie.warn(
+            number,
+            f"ett citattecken i {tag} saknar avslutning eller sitter mitt i texten; "
+            "resten av raden läses som text.",
+        )
+    ver = state.ver
     if ver is not None:
-        raise SieError(f"Filen tar slut inuti verifikationen som börjar på rad {ver[4]}.", ver[4])
-    if not seen_content:
+        if tag == "#TRANS":
+            state.rows.append(_trans(tokens, number, state.dates))
+            state.trans_count += 1
+        elif tag == "#VER":
+            raise SieError(
+                f"Ny #VER innan verifikationen på rad {ver[4]} avslutats med }}.", number
+            )
+        return  # #RTRANS/#BTRANS and anything else inside a verification
+    fields = _Fields(tag, tokens[1:], number)
+    if tag == "#VER":
+        raw_date = fields.text(2)
+        dates = state.dates
+        day = dates.get(raw_date) or dates.setdefault(raw_date, _date(raw_date, number))
+        state.ver = (fields.text(0), fields.text(1), day, fields.text(3, ""), number)
+    elif tag in ("#TRANS", "#RTRANS", "#BTRANS"):
+        raise SieError(f"{tag} utanför en verifikation.", number)
+    else:
+        _header(state.sie, fields)
+
+
+def _finish(state: _State, number: int) -> SieFile:
+    if state.ver is not None:
+        line = state.ver[4]
+        raise SieError(f"Filen tar slut inuti verifikationen som börjar på rad {line}.", line)
+    if not state.seen_content:
         raise SieError(f"{NOT_SIE}: den är tom.")
-    sie.line_count = number
-    sie.transaction_count = trans_count
-    return sie
+    state.sie.line_count = number
+    state.sie.transaction_count = state.trans_count
+    return state.sie
 
 
 def _trans(tokens: list[Token], line: int, dates: dict[str, date]) -> Trans:
