@@ -78,6 +78,21 @@ class SigningRound(models.Model):
         return self.status == self.VOID
 
     @property
+    def sealed_report(self) -> SealedOriginal | None:
+        """The latest sealed annual report (use with the sealed originals prefetched,
+        newest first)."""
+        return next(
+            (s for s in self.sealed_originals.all() if s.stage != SealedOriginal.REVISION), None
+        )
+
+    @property
+    def sealed_audit_report(self) -> SealedOriginal | None:
+        """The sealed revisionsberättelse, if one was uploaded and the auditors signed."""
+        return next(
+            (s for s in self.sealed_originals.all() if s.stage == SealedOriginal.REVISION), None
+        )
+
+    @property
     def signed_count(self) -> int:
         """How many have signed (use with the signatories and signatures prefetched)."""
         return sum(1 for s in self.signatories.all() if hasattr(s, "signature"))
@@ -164,11 +179,18 @@ class Signature(models.Model):
 class SealedOriginal(models.Model):
     """The stored PDF/A with the pages "Underskrifter" appended and the installation's
     PAdES seal over the whole file: one when the board has signed, one more when the
-    auditors have too. Kept byte for byte; the verification page matches its SHA-256."""
+    auditors have too; and, when a revisionsberättelse is uploaded for the year, its PDF
+    with the auditors' signatures, sealed the same way when the auditors have signed.
+    Kept byte for byte; the verification page matches its SHA-256."""
 
     BOARD = "styrelsen"
     COMPLETE = "komplett"
-    STAGES = [(BOARD, "Styrelsens underskrifter"), (COMPLETE, "Styrelsens och revisorernas")]
+    REVISION = "revision"
+    STAGES = [
+        (BOARD, "Styrelsens underskrifter"),
+        (COMPLETE, "Styrelsens och revisorernas"),
+        (REVISION, "Revisionsberättelsen med revisorernas underskrifter"),
+    ]
 
     signing_round = models.ForeignKey(
         SigningRound, on_delete=models.CASCADE, related_name="sealed_originals"
@@ -190,6 +212,8 @@ class SealedOriginal(models.Model):
         verbose_name_plural = "förseglade original"
 
     def __str__(self) -> str:
+        if self.stage == self.REVISION:
+            return f"Förseglat original, revisionsberättelse {self.signing_round.year}"
         return f"Förseglat original, årsredovisning {self.signing_round.year}"
 
     def save(self, *args, **kwargs) -> None:

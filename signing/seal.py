@@ -30,7 +30,9 @@ class SignatureLine:
 
 @dataclass(frozen=True)
 class EvidencePages:
-    """What the pages "Underskrifter" print."""
+    """What the pages "Underskrifter" print. `document` names what is signed (the annual
+    report, or the revisionsberättelse); `concerns`, if set, names the document that one
+    is about (the revisionsberättelse's annual report, with its SHA-256)."""
 
     association: str
     document: str
@@ -42,6 +44,8 @@ class EvidencePages:
     certificate_serial: str
     sealed_at: datetime.datetime
     timestamped: bool
+    concerns: str = ""
+    concerns_sha256: str = ""
 
 
 def evidence_pdf(pages: EvidencePages) -> bytes:

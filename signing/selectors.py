@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from members.models import Appointment, Association, UserRole
-from reporting.models import AR, DecidedDocument
+from reporting.models import AR, AuditReport, DecidedDocument
 from signing.models import SealedOriginal, Signatory, SigningRound
 
 
@@ -130,6 +130,11 @@ def user_roles(*, association: Association) -> list[UserRole]:
     )
 
 
+def audit_report_of(*, association: Association, year: int) -> AuditReport | None:
+    """The revisionsberättelse uploaded for the year (without its bytes), if any."""
+    return AuditReport.objects.filter(association=association, year=year).defer("pdf").first()
+
+
 def sealed_matching(*, association: Association, sha256: str) -> SealedOriginal | None:
     """The association's sealed original with exactly this SHA-256, if any."""
     return (
@@ -196,17 +201,27 @@ def _verified(sealed: SealedOriginal) -> Verification:
     signatures = Signature.objects.filter(signatory__signing_round=signing_round)
     if sealed.stage == SealedOriginal.BOARD:
         signatures = signatures.filter(signatory__group=Signatory.BOARD)
+    elif sealed.stage == SealedOriginal.REVISION:
+        signatures = signatures.filter(signatory__group=Signatory.AUDIT)
     signatures = list(
         signatures.select_related("signatory").order_by(
             "-signatory__group", "signatory__sort_order"
         )
     )
-    text = (
-        f"Filen är förbundets förseglade original av årsredovisningen {document.year} "
-        f"(beslutad {document.decided_on:%Y-%m-%d} {document.paragraph}".rstrip()
-        + f"), förseglad {timezone.localtime(sealed.sealed_at):%Y-%m-%d %H:%M}. "
-        "Förseglingen är giltig och omfattar hela filen."
-    )
+    decided = f"(beslutad {document.decided_on:%Y-%m-%d} {document.paragraph}".rstrip() + ")"
+    sealed_on = f"förseglad {timezone.localtime(sealed.sealed_at):%Y-%m-%d %H:%M}"
+    if sealed.stage == SealedOriginal.REVISION:
+        text = (
+            f"Revisionsberättelsen {signing_round.year} med revisorernas underskrifter, som "
+            f"avser årsredovisningen {document.year} {decided}: filen är förbundets "
+            f"förseglade original, {sealed_on}."
+        )
+    else:
+        text = (
+            f"Filen är förbundets förseglade original av årsredovisningen {document.year} "
+            f"{decided}, {sealed_on}."
+        )
+    text += " Förseglingen är giltig och omfattar hela filen."
     if signing_round.is_void:
         text += " Observera: året har öppnats igen efter underskrifterna, så dokumentet är ersatt."
     return Verification(True, text, sealed, signatures, signing_round.is_void)

@@ -256,8 +256,16 @@ def _lines(signatories: list[Signatory]) -> list[sealing.SignatureLine]:
     ]
 
 
+def _report_line(document: DecidedDocument) -> str:
+    return (
+        f"Årsredovisning {document.year}, beslutad {document.decided_on:%Y-%m-%d} "
+        f"{document.paragraph}".strip()
+    )
+
+
 def _seal(signing_round, board, auditors, *, final: bool, by: Any, at) -> SealedOriginal:
-    """The stored PDF/A + the pages "Underskrifter" + the installation's seal."""
+    """The stored PDF/A + the pages "Underskrifter" + the installation's seal; when the
+    auditors have signed and a revisionsberättelse is uploaded, it is sealed too."""
     installation = installation_seal()
     document = signing_round.document
     report = AuditReport.objects.filter(
@@ -265,8 +273,7 @@ def _seal(signing_round, board, auditors, *, final: bool, by: Any, at) -> Sealed
     ).first()
     pages = sealing.EvidencePages(
         association=document.association.name,
-        document=f"Årsredovisning {document.year}, beslutad {document.decided_on:%Y-%m-%d} "
-        f"{document.paragraph}".strip(),
+        document=_report_line(document),
         document_sha256=document.sha256,
         board=_lines(board),
         auditors=_lines(auditors),
@@ -276,7 +283,51 @@ def _seal(signing_round, board, auditors, *, final: bool, by: Any, at) -> Sealed
         sealed_at=at,
         timestamped=bool(installation.timestamp_url),
     )
-    merged = sealing.append_pages(bytes(document.pdf), sealing.evidence_pdf(pages))
+    stage = SealedOriginal.COMPLETE if final else SealedOriginal.BOARD
+    sealed = _sealed_original(
+        signing_round, bytes(document.pdf), pages, stage, installation, by=by, at=at
+    )
+    if report is not None and auditors:
+        _seal_audit_report(signing_round, report, auditors, installation, by=by, at=at)
+    before = snapshot(signing_round)
+    signing_round.status = SigningRound.COMPLETE if final else SigningRound.BOARD_SEALED
+    save_recorded(signing_round, association_id=signing_round.association_id, by=by, before=before)
+    return sealed
+
+
+def _seal_audit_report(signing_round, report: AuditReport, auditors, installation, *, by, at):
+    """The uploaded revisionsberättelse + pages "Underskrifter" with the auditors'
+    signatures and the annual report it concerns + the same seal."""
+    content = bytes(report.pdf)
+    if hashlib.sha256(content).hexdigest() != report.sha256:
+        raise ServiceError(
+            "Den uppladdade revisionsberättelsen stämmer inte med sin kontrollsumma; ingen "
+            "underskrift är sparad. Kontakta systemadministratören."
+        )
+    document = signing_round.document
+    pages = sealing.EvidencePages(
+        association=document.association.name,
+        document=f"Revisionsberättelse {signing_round.year}",
+        document_sha256=report.sha256,
+        board=[],
+        auditors=_lines(auditors),
+        audit_report_sha256="",
+        certificate_subject=installation.subject,
+        certificate_serial=installation.serial,
+        sealed_at=at,
+        timestamped=bool(installation.timestamp_url),
+        concerns=_report_line(document),
+        concerns_sha256=document.sha256,
+    )
+    return _sealed_original(
+        signing_round, content, pages, SealedOriginal.REVISION, installation, by=by, at=at
+    )
+
+
+def _sealed_original(
+    signing_round, original: bytes, pages, stage: str, installation, *, by: Any, at
+) -> SealedOriginal:
+    merged = sealing.append_pages(original, sealing.evidence_pdf(pages))
     try:
         pdf = sealing.seal(merged, installation, reason=f"Underskrifter: {pages.document}")
     except Exception as exc:  # the time-stamping service or the key: say so in Swedish
@@ -284,10 +335,10 @@ def _seal(signing_round, board, auditors, *, final: bool, by: Any, at) -> Sealed
             "Dokumentet kunde inte förseglas (certifikatet eller tidsstämpeltjänsten "
             "svarade inte); ingen underskrift är sparad. Försök igen om en stund."
         ) from exc
-    sealed = save_recorded(
+    return save_recorded(
         SealedOriginal(
             signing_round=signing_round,
-            stage=SealedOriginal.COMPLETE if final else SealedOriginal.BOARD,
+            stage=stage,
             pdf=pdf,
             sha256=sealing.sha256(pdf),
             sealed_at=at,
@@ -297,10 +348,6 @@ def _seal(signing_round, board, auditors, *, final: bool, by: Any, at) -> Sealed
         by=by,
         before=None,
     )
-    before = snapshot(signing_round)
-    signing_round.status = SigningRound.COMPLETE if final else SigningRound.BOARD_SEALED
-    save_recorded(signing_round, association_id=signing_round.association_id, by=by, before=before)
-    return sealed
 
 
 def rounds_void(*, fiscal_year: FiscalYear, by: Any) -> list[SigningRound]:

@@ -11,4 +11,9 @@ urlpatterns = [
     path("<year:year>/skicka/", views.round_start, name="round_start"),
     path("<year:year>/skriv-under/", views.sign, name="sign"),
     path("<year:year>/original/", views.sealed_download, name="sealed_download"),
+    path(
+        "<year:year>/revisionsberattelse/",
+        views.sealed_audit_report_download,
+        name="sealed_audit_report_download",
+    ),
 ]

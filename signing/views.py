@@ -108,6 +108,7 @@ def _round_context(request, year, live, rounds, form=None) -> dict:
     return {
         "year": year,
         "live": live,
+        "audit_report": selectors.audit_report_of(association=request.association, year=year),
         "rounds": rounds,
         "mine": mine,
         "form": form or (SignForm() if may_sign else None),
@@ -226,11 +227,25 @@ def round_start(request: HttpRequest, year: int) -> HttpResponse:
 @association_view(DOWNLOAD, methods=["GET", "HEAD"])
 def sealed_download(request: HttpRequest, year: int) -> HttpResponse:
     """The year's sealed original, byte for byte; without one, a page that says so."""
+    return _sealed_response(
+        request, year, [SealedOriginal.BOARD, SealedOriginal.COMPLETE], "arsredovisning"
+    )
+
+
+@association_view(DOWNLOAD, methods=["GET", "HEAD"])
+def sealed_audit_report_download(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's revisionsberättelse with the auditors' signatures, sealed, byte for
+    byte; without one, a page that says so."""
+    return _sealed_response(request, year, [SealedOriginal.REVISION], "revisionsberattelse")
+
+
+def _sealed_response(request: HttpRequest, year: int, stages: list[str], name: str):
     sealed = (
         SealedOriginal.objects.filter(
             signing_round__association=request.association,
             signing_round__year=year,
             signing_round__status__in=[SigningRound.BOARD_SEALED, SigningRound.COMPLETE],
+            stage__in=stages,
         )
         .order_by("-sealed_at", "-id")
         .first()
@@ -239,11 +254,16 @@ def sealed_download(request: HttpRequest, year: int) -> HttpResponse:
         return render(
             request,
             "signing/sealed_missing.html",
-            {"year": year, "nav_section": "auditors", "breadcrumbs": _crumbs(request)},
+            {
+                "year": year,
+                "audit_report": SealedOriginal.REVISION in stages,
+                "nav_section": "auditors",
+                "breadcrumbs": _crumbs(request),
+            },
         )
     response = HttpResponse(bytes(sealed.pdf), content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'attachment; filename="{request.association.slug}-arsredovisning-{year}-underskriven.pdf"'
+        f'attachment; filename="{request.association.slug}-{name}-{year}-underskriven.pdf"'
     )
     response["X-Content-SHA256"] = sealed.sha256
     return response
