@@ -4,15 +4,21 @@ and the reverse, what a PDF's seal says when validated."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
 from signing.certificate import InstallationSeal
+
+T = TypeVar("T")
 
 PRINT_CSS = settings.BASE_DIR / "static" / "css" / "print.css"
 SEAL_FIELD = "Sigill"
@@ -69,6 +75,18 @@ def append_pages(original: bytes, extra: bytes) -> bytes:
     return out.getvalue()
 
 
+def _outside_event_loop(function: Callable[[], T]) -> T:
+    """pyHanko's synchronous calls run `asyncio.run()`, which refuses to start where this
+    thread already runs an event loop (Playwright's sync API in the browser tests, an
+    ASGI server): there the call runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
 def seal(pdf: bytes, installation: InstallationSeal, *, reason: str) -> bytes:
     """A PAdES signature by the installation over the whole file; time-stamped when a
     time-stamping service is configured."""
@@ -88,10 +106,8 @@ def seal(pdf: bytes, installation: InstallationSeal, *, reason: str) -> bytes:
         reason=reason,
         location="finsam",
     )
-    out = signers.PdfSigner(
-        metadata, signer=installation.signer, timestamper=timestamper
-    ).sign_pdf(writer)
-    return out.getvalue()
+    signer = signers.PdfSigner(metadata, signer=installation.signer, timestamper=timestamper)
+    return _outside_event_loop(lambda: signer.sign_pdf(writer)).getvalue()
 
 
 @dataclass(frozen=True)
@@ -126,9 +142,8 @@ def check_seal(pdf: bytes, installation: InstallationSeal | None) -> SealCheck:
     last = embedded[-1]
     roots = [installation.certificate] if installation else []
     try:
-        status = validate_pdf_signature(
-            last, ValidationContext(trust_roots=roots, allow_fetching=False)
-        )
+        context = ValidationContext(trust_roots=roots, allow_fetching=False)
+        status = _outside_event_loop(lambda: validate_pdf_signature(last, context))
     except Exception:  # any failure to validate is "not intact"
         return SealCheck(True, False, False, False)
     signer_cert = status.signing_cert

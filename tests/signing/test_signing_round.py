@@ -55,9 +55,12 @@ def _validate(pdf: bytes):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
+    from signing.seal import _outside_event_loop
+
     embedded = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
     assert len(embedded) == 1
-    status = validate_pdf_signature(embedded[0])
+    # pyHanko's own validation, outside any event loop a browser test left running
+    status = _outside_event_loop(lambda: validate_pdf_signature(embedded[0]))
     return status.intact, status.valid, status.coverage == SignatureCoverageLevel.ENTIRE_FILE
 
 
