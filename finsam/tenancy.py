@@ -110,62 +110,40 @@ def association_view(access: str, *, methods: Iterable[str] = ("GET", "HEAD", "P
     return decorator
 
 
-def signed_in_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
-    """For pages outside any association (the start page)."""
+def _outside_association(access: str, methods: Iterable[str]) -> Callable:
+    """A page outside any association: the log-in it needs (none for PUBLIC, a
+    superuser for ADMIN), then the methods it answers."""
     allowed_methods = {m.upper() for m in methods}
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
+            if access != PUBLIC and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if request.method not in allowed_methods:
-                return HttpResponseNotAllowed(sorted(allowed_methods))
-            return view(request, *args, **kwargs)
-
-        wrapper.finsam_access = LOGIN
-        wrapper.finsam_methods = allowed_methods
-        return wrapper
-
-    return decorator
-
-
-def superuser_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
-    """For the superuser's pages outside any association (creating one)."""
-    allowed_methods = {m.upper() for m in methods}
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.is_superuser:
+            if access == ADMIN and not request.user.is_superuser:
                 raise PermissionDenied("Bara en administratör kan göra detta.")
             if request.method not in allowed_methods:
                 return HttpResponseNotAllowed(sorted(allowed_methods))
             return view(request, *args, **kwargs)
 
-        wrapper.finsam_access = ADMIN
+        wrapper.finsam_access = access
         wrapper.finsam_methods = allowed_methods
         return wrapper
 
     return decorator
+
+
+def signed_in_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
+    """For pages outside any association (the start page)."""
+    return _outside_association(LOGIN, methods)
+
+
+def superuser_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
+    """For the superuser's pages outside any association (creating one)."""
+    return _outside_association(ADMIN, methods)
 
 
 def public_view(*, methods: Iterable[str] = ("GET", "HEAD")) -> Callable:
     """For pages outside any association that need no log-in (an invitation's link,
     which is its own proof)."""
-    allowed_methods = {m.upper() for m in methods}
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in allowed_methods:
-                return HttpResponseNotAllowed(sorted(allowed_methods))
-            return view(request, *args, **kwargs)
-
-        wrapper.finsam_access = PUBLIC
-        wrapper.finsam_methods = allowed_methods
-        return wrapper
-
-    return decorator
+    return _outside_association(PUBLIC, methods)
