@@ -37,6 +37,7 @@ def grid_cell(cell: Cell, line_name: str, cell_url: str) -> SafeString:
         f' aria-label="{conditional_escape(line_name)} {cell.year}" inputmode="decimal"'
         f' autocomplete="off" data-line="{cell.line}" data-col="{cell.col}"'
         f' hx-post="{conditional_escape(cell_url)}" hx-trigger="change"'
+        f' hx-sync="#budget-grid:queue all"'
         f' hx-vals=\'{{"line": "{cell.line}", "offset": "{cell.col}",'
         f' "cell_version": "{cell.version}"}}\''
         f' hx-target="#c-{key}" hx-swap="outerHTML"{invalid}>'
