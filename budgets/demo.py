@@ -202,9 +202,14 @@ def _decide(association: Association, data: dict) -> None:
 
 
 def _close(association: Association, data: dict) -> None:
-    """The board's decision of the year's annual report, which closes the year."""
+    """The board's decision of the year's annual report, which closes the year; with
+    `outside = true` a report made and decided outside Finsam (nothing is stored)."""
     paragraph = data.get("paragraph", "")
-    services.fiscal_year_close(
+    # A year before the association used Finsam: its report was made elsewhere.
+    close = (
+        services.fiscal_year_close_outside if data.get("outside") else services.fiscal_year_close
+    )
+    close(
         fiscal_year=services.fiscal_year_ensure(association=association, year=data["year"]),
         closed_on=data["closed_on"],
         paragraph=paragraph,

@@ -28,6 +28,12 @@ class FiscalYear(models.Model):
     year = models.PositiveIntegerField("år")
     closed_on = models.DateField("stängt den", null=True, blank=True)
     closed_paragraph = models.CharField("protokollsparagraf", max_length=50, blank=True)
+    report_outside = models.BooleanField(
+        "årsredovisningen upprättad utanför Finsam",
+        default=False,
+        help_text="Året stängdes på en årsredovisning som gjordes och beslutades utanför "
+        "Finsam, innan förbundet började använda det; ingen årsredovisning sparas här.",
+    )
     equity_opening = models.DecimalField(
         "ingående eget kapital",
         max_digits=14,

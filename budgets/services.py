@@ -800,23 +800,9 @@ def fiscal_year_close(
     from reporting.decisions import annual_report_checklist, freeze_decision
     from reporting.selectors import year_statements
 
-    Association.objects.select_for_update(no_key=True).filter(
-        pk=fiscal_year.association_id
-    ).first()
-    fiscal_year = _locked_year(fiscal_year)
-    paragraph = _check_decision(
-        decided_on=closed_on,
-        paragraph=paragraph,
-        field="closed_on",
-        what="styrelsens beslut om årsredovisningen",
-        without_paragraph=without_paragraph,
+    fiscal_year, paragraph = _closing_locked(
+        fiscal_year, closed_on, paragraph, without_paragraph=without_paragraph
     )
-    if closed_on <= datetime.date(fiscal_year.year, 12, 31):
-        raise ServiceError(
-            f"Årsredovisningen för {fiscal_year.year} beslutas efter årets slut; "
-            f"ange ett datum {fiscal_year.year + 1} eller senare.",
-            field="closed_on",
-        )
     statements = year_statements(association=fiscal_year.association, year=fiscal_year.year)
     if statements.findings:
         raise ServiceError(
@@ -836,6 +822,72 @@ def fiscal_year_close(
         by=by,
         before=before,
         note={"document": document.audit_label, "sha256": document.sha256},
+    )
+
+
+def _closing_locked(
+    fiscal_year: FiscalYear,
+    closed_on: datetime.date | None,
+    paragraph: str,
+    *,
+    without_paragraph: bool,
+) -> tuple[FiscalYear, str]:
+    """A closing's start: the association and then the year locked, as every write of
+    the year's figures does (`lock_open_year`), and the board's date and paragraph
+    checked; (the locked year, the paragraph)."""
+    Association.objects.select_for_update(no_key=True).filter(
+        pk=fiscal_year.association_id
+    ).first()
+    fiscal_year = _locked_year(fiscal_year)
+    paragraph = _check_decision(
+        decided_on=closed_on,
+        paragraph=paragraph,
+        field="closed_on",
+        what="styrelsens beslut om årsredovisningen",
+        without_paragraph=without_paragraph,
+    )
+    if closed_on <= datetime.date(fiscal_year.year, 12, 31):
+        raise ServiceError(
+            f"Årsredovisningen för {fiscal_year.year} beslutas efter årets slut; "
+            f"ange ett datum {fiscal_year.year + 1} eller senare.",
+            field="closed_on",
+        )
+    return fiscal_year, paragraph
+
+
+@transaction.atomic
+def fiscal_year_close_outside(
+    *,
+    fiscal_year: FiscalYear,
+    closed_on: datetime.date | None,
+    paragraph: str,
+    confirmed: bool = False,
+    without_paragraph: bool = False,
+    by: Any = None,
+) -> FiscalYear:
+    """Close a year whose annual report was made and decided outside Finsam, before the
+    association used it: the year's figures lock as at any closing, and no annual
+    report is made or stored here (the document pages and the revision page say where
+    it was decided). Asks for a confirmation, as nothing is frozen to check it by."""
+    if not confirmed:
+        raise ServiceError(
+            f"Bekräfta att årsredovisningen för {fiscal_year.year} är upprättad och "
+            "beslutad utanför Finsam.",
+            field="confirm",
+        )
+    fiscal_year, paragraph = _closing_locked(
+        fiscal_year, closed_on, paragraph, without_paragraph=without_paragraph
+    )
+    before = snapshot(fiscal_year)
+    fiscal_year.closed_on = closed_on
+    fiscal_year.closed_paragraph = paragraph
+    fiscal_year.report_outside = True
+    return save_recorded(
+        fiscal_year,
+        association_id=fiscal_year.association_id,
+        by=by,
+        before=before,
+        note={"report": "upprättad utanför Finsam"},
     )
 
 
@@ -864,6 +916,7 @@ def fiscal_year_reopen(*, fiscal_year: FiscalYear, reason: str, by: Any) -> Fisc
     before = snapshot(fiscal_year)
     fiscal_year.closed_on = None
     fiscal_year.closed_paragraph = ""
+    fiscal_year.report_outside = False
     return save_recorded(
         fiscal_year,
         association_id=fiscal_year.association_id,

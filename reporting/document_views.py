@@ -131,7 +131,8 @@ def index(request: HttpRequest) -> HttpResponse:
             entries.append(("verksamhetsplan", f"Verksamhetsplan och budget {year}"))
             entries.append(("uppfoljning", f"Budgetuppföljning {year}"))
         if year in fiscal:
-            entries.append(("arsredovisning", f"Årsredovisning {year}"))
+            outside = " (upprättad utanför Finsam)" if fiscal[year].report_outside else ""
+            entries.append(("arsredovisning", f"Årsredovisning {year}{outside}"))
             entries.append(("bokslut", f"Bokslutets rapporter {year}"))
         rows.append((year, entries))
     return render(
@@ -158,9 +159,39 @@ def _newer_draft(request: HttpRequest, kind: str, year: int, doc) -> BudgetVersi
     return latest if latest is not None and not latest.is_decided and doc.is_decided else None
 
 
+def _made_outside(request: HttpRequest, kind: str, year: int) -> FiscalYear | None:
+    """The year, when its annual report was made and decided outside Finsam."""
+    if kind != "arsredovisning":
+        return None
+    return FiscalYear.objects.filter(
+        association=request.association, year=year, report_outside=True
+    ).first()
+
+
+def _outside_page(request: HttpRequest, fiscal_year: FiscalYear, status: int) -> HttpResponse:
+    """What the annual report's addresses show for a year closed outside Finsam: where
+    it was decided, and where the year's figures are (no draft of a decided year)."""
+    return render(
+        request,
+        "reporting/outside.html",
+        {
+            "fiscal_year": fiscal_year,
+            "statements_url": _url("statements", request, year=fiscal_year.year),
+            "nav_section": "documents",
+            "breadcrumbs": [
+                ("Dokument", _url("documents", request)),
+                (f"Årsredovisning {fiscal_year.year}", None),
+            ],
+        },
+        status=status,
+    )
+
+
 def _document_page(kind: str):
     @association_view(READ)
     def view(request: HttpRequest, year: int) -> HttpResponse:
+        if (outside := _made_outside(request, kind, year)) is not None:
+            return _outside_page(request, outside, 200)
         stored = _decided(request, kind, year, snapshot=False)
         doc, body = document_cache.page(
             request.association,
@@ -206,6 +237,8 @@ def _document_page(kind: str):
 def _document_download(kind: str, fmt: str):
     @association_view(DOWNLOAD, methods=["GET", "HEAD"])
     def view(request: HttpRequest, year: int) -> HttpResponse:
+        if (outside := _made_outside(request, kind, year)) is not None:
+            return _outside_page(request, outside, 404)  # no file of it is here
         name = f"{request.association.slug}-{kind}-{year}"
         doc, stored = _document(request, kind, year)
         if fmt == "xlsx":
@@ -370,11 +403,15 @@ def auditors(request: HttpRequest) -> HttpResponse:
         .select_related("budget_version")
         .order_by("-year", "document", "-created_at", "-id")
     )
+    outside = FiscalYear.objects.filter(
+        association=request.association, report_outside=True
+    ).order_by("-year")
     return render(
         request,
         "reporting/auditors.html",
         {
             "stored": stored,
+            "outside": outside,
             "nav_section": "auditors",
             "breadcrumbs": [("Revision", None)],
         },

@@ -12,6 +12,11 @@ urlpatterns = [
     path("bokslut/<year:year>/balanser/ta-bort/", views.balance_delete, name="balance_delete"),
     path("bokslut/<year:year>/uppgifter/", views.year_end_edit, name="year_end_edit"),
     path("bokslut/<year:year>/stang/", views.close_year, name="close_year"),
+    path(
+        "bokslut/<year:year>/stang-utanfor-finsam/",
+        views.close_year_outside,
+        name="close_year_outside",
+    ),
     path("bokslut/<year:year>/oppna/", views.reopen_year, name="reopen_year"),
     path("bokslut/<year:year>/sie/", views.sie_import, name="sie_import"),
     path(

@@ -129,7 +129,9 @@ def _rows(now, before, spec) -> list[tuple]:
 @association_view(READ)
 def statements(request: HttpRequest, year: int) -> HttpResponse:
     result = year_statements(association=request.association, year=year)
-    previous = result.previous if result.previous and result.previous.figures else None
+    # Last year's column only where its outcome is known, as in the documents: a year
+    # that holds only its year-end would print its equity and result as zeros.
+    previous = result.previous_with_outcome
     tables = []
     if result.figures is not None:
         tables = [
@@ -380,6 +382,61 @@ def close_year(request: HttpRequest, year: int) -> HttpResponse:
         back=back,
         breadcrumbs=_crumbs(request, year, "Stäng året"),
         nav_section="reporting",
+    )
+
+
+@association_view(EDIT)
+def close_year_outside(request: HttpRequest, year: int) -> HttpResponse:
+    """Close a year whose annual report was made and decided before Finsam was used."""
+    from reporting.decision_views import DecisionForm, decision_made
+
+    fiscal_year = _fiscal_year(request, year)
+    back = _url("statements", request, year=year)
+    crumbs = _crumbs(request, year, "Stäng året utan årsredovisning i Finsam")
+    title = f"Stäng räkenskapsåret {year} utan årsredovisning i Finsam"
+    if fiscal_year is None or fiscal_year.is_closed:
+        return decision_made(
+            request,
+            title=title,
+            done=f"Räkenskapsåret {year} är redan stängt."
+            if fiscal_year
+            else f"Det finns inget räkenskapsår {year} att stänga.",
+            back=back,
+            breadcrumbs=crumbs,
+            nav_section="reporting",
+        )
+    form = DecisionForm(request.POST or None)
+    form.fields["confirm"].required = True
+    form.fields[
+        "confirm"
+    ].label = f"Årsredovisningen för {year} är upprättad och beslutad av styrelsen utanför Finsam."
+    form.fields["confirm"].error_messages["required"] = "Bekräfta att den är beslutad."
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.fiscal_year_close_outside(
+                fiscal_year=fiscal_year,
+                closed_on=form.cleaned_data["decided_on"],
+                paragraph=form.cleaned_data["paragraph"],
+                confirmed=form.cleaned_data["confirm"],
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, f"Räkenskapsåret {year} är stängt.")
+            return redirect(back)
+    return render(
+        request,
+        "reporting/close_outside.html",
+        {
+            "form": form,
+            "title": title,
+            "year": year,
+            "back": back,
+            "breadcrumbs": crumbs,
+            "nav_section": "reporting",
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -343,6 +343,16 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             ),
             len(reporting_texts(AR)) + 1 + 1 + 1,
         ),
+        "fiscal_year_close_outside": (
+            lambda: budgets.fiscal_year_close_outside(
+                fiscal_year=w.fiscal_year,
+                closed_on=datetime.date(2026, 3, 1),
+                paragraph="§ 9",
+                confirmed=True,
+                by=by,
+            ),
+            1,
+        ),
         "fiscal_year_reopen": (
             lambda: (
                 FiscalYear.objects.filter(pk=w.fiscal_year.pk).update(

@@ -263,10 +263,10 @@ def test_a_decision_date_in_the_future_or_no_paragraph_is_refused_on_its_field(
 
 
 def test_closing_dates_are_after_the_year_and_not_in_the_future(demo):
-    fiscal_year = FiscalYear.objects.get(association=demo, year=2019)  # open in the demo
-    write_texts(demo, AR, 2019)
+    fiscal_year = budget_services.fiscal_year_ensure(association=demo, year=2021)  # open
+    write_texts(demo, AR, 2021)
     for day, message in [
-        (datetime.date(2019, 12, 31), "efter årets slut"),
+        (datetime.date(2021, 12, 31), "efter årets slut"),
         (datetime.date(2999, 3, 1), "framtiden"),
     ]:
         with pytest.raises(ServiceError, match=message) as refused:
@@ -277,7 +277,7 @@ def test_closing_dates_are_after_the_year_and_not_in_the_future(demo):
     with pytest.raises(ServiceError, match="paragrafen"):
         budget_services.fiscal_year_close(
             fiscal_year=fiscal_year,
-            closed_on=datetime.date(2020, 3, 1),
+            closed_on=datetime.date(2022, 3, 1),
             paragraph=" ",
             confirmed=True,
         )

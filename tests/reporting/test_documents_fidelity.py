@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 from pypdf import PdfReader
 
+from budgets.models import FiscalYear
 from members.models import Association, UserRole
 from reporting import documents, render, snapshots
 from reporting.models import AR, VP, DecidedDocument
@@ -94,6 +95,10 @@ def rendered(db):
                     d.year: d.sha256
                     for d in DecidedDocument.objects.filter(association=association, document=AR)
                 },
+                "years": {
+                    fy.year: (fy.closed_on, fy.report_outside)
+                    for fy in FiscalYear.objects.filter(association=association)
+                },
             }
         for key, seed in SEEDS.items():
             _RECEIVED[key] = _receive(client, key, seed)
@@ -133,7 +138,8 @@ def test_the_document_speaks_of_the_association_not_of_the_demo(rendered, key):
 
 
 def test_the_revision_page_lists_the_closed_annual_reports_with_their_sha256(rendered):
-    """Västerås 2020 and Västmanland 2024 are closed in the demo at their dates."""
+    """Västerås 2020 and Västmanland 2024 are closed in the demo at their dates on the
+    annual reports made here, stored with their SHA-256."""
     closed = {slug: rendered[f"revision:{slug}"]["closed"] for slug in ("vasteras", "vastmanland")}
     assert sorted(closed["vasteras"]) == [2020]
     assert sorted(closed["vastmanland"]) == [2024]
@@ -144,6 +150,34 @@ def test_the_revision_page_lists_the_closed_annual_reports_with_their_sha256(ren
             row = re.search(rf"Årsredovisning {year}</th>.*?</tr>", page["html"], re.S)
             assert row is not None, f"{slug}: annual report {year} not listed"
             assert sha256 in row.group(0)
+
+
+# Every year the seeds report, closed in date order (the year of the board's decision):
+# 2020 and 2024 on the annual reports made here, the years before the association used
+# Finsam on reports made and decided elsewhere.
+CLOSED = {
+    "vasteras": {2018: 2019, 2019: 2020, 2020: 2021},
+    "vastmanland": {2022: 2023, 2023: 2024, 2024: 2025},
+    "vastra-malardalen": {2018: 2019, 2019: 2020, 2020: 2021, 2021: 2022},
+}
+MADE_HERE = {"vasteras": {2020}, "vastmanland": {2024}, "vastra-malardalen": set()}
+
+
+@pytest.mark.parametrize("slug", sorted(CLOSED))
+def test_every_reported_year_is_closed_and_listed_for_the_revisor(rendered, slug):
+    page = rendered[f"revision:{slug}"]
+    years = page["years"]
+    assert set(page["closed"]) == MADE_HERE[slug]
+    for year, decided_in in CLOSED[slug].items():
+        closed_on, outside = years[year]
+        assert closed_on is not None and closed_on.year == decided_in, f"{slug} {year}"
+        assert outside == (year not in MADE_HERE[slug]), f"{slug} {year}"
+        if outside:
+            assert f"Årsredovisning {year}, beslutad {closed_on:%Y-%m-%d}" in page["html"]
+    closings = [years[y][0] for y in sorted(CLOSED[slug])]
+    assert closings == sorted(closings), "closed in the order of the years"
+    open_years = [y for y, (closed_on, _) in years.items() if closed_on is None]
+    assert all(y > max(CLOSED[slug]) for y in open_years), f"{slug}: open {open_years}"
 
 
 def _body(pages: list[str]) -> str:

@@ -184,3 +184,14 @@ def test_cost_distribution_outcome_budget_and_last_year(demo, superuser, client)
     assert rows["Administration"][1:3] == [13, 14]
     assert rows["Individinsatser"][0] == Decimal("12705567")
     assert sum(r[3] for r in rows.values()) == 100  # last year's shares, whole percent
+
+
+def test_a_year_after_one_of_only_a_year_end_has_no_column_of_zeros(demo, kansli):
+    """Västerås 2018 holds its year-end but no outcome: the page of 2019 prints no 2018
+    column, where the equity and result would read 0 beside 10 567 430 of assets."""
+    page = kansli.get("/vasteras/bokslut/2019/").content.decode().replace("\xa0", " ")
+    assert '<th scope="col" class="num">2018</th>' not in page
+    assert "8 053 977" in page and "1 276 476" in page  # 2019's equity and result
+    assert "upprättades och beslutades utanför Finsam" in page  # closed on such a report
+    with_2019 = kansli.get("/vasteras/bokslut/2020/").content.decode()
+    assert '<th scope="col" class="num">2019</th>' in with_2019
