@@ -412,9 +412,20 @@ def _check_decided_documents(by_label: dict[str, list]) -> None:
         for row in by_label.get("finsam.auditentry", [])
         if isinstance(row.get("fields", {}).get("after"), dict)
     }
-    for row in by_label.get("reporting.decideddocument", []):
+    stored_pdfs = [
+        (
+            row,
+            f"Det beslutade dokumentet {row.get('fields', {}).get('document')} "
+            f"{row.get('fields', {}).get('year')} ({row.get('fields', {}).get('decision')})",
+        )
+        for row in by_label.get("reporting.decideddocument", [])
+    ] + [
+        # The association's own PDFs of reports decided outside Finsam, as uploaded.
+        (row, f"Årsredovisningen {row.get('fields', {}).get('year')} (upprättad utanför Finsam)")
+        for row in by_label.get("reporting.outsideannualreport", [])
+    ]
+    for row, name in stored_pdfs:
         fields = row.get("fields", {})
-        name = f"{fields.get('document')} {fields.get('year')} ({fields.get('decision')})"
         try:
             pdf = base64.b64decode(fields.get("pdf") or "", validate=True)
         except (ValueError, TypeError):
@@ -422,13 +433,12 @@ def _check_decided_documents(by_label: dict[str, list]) -> None:
         digest = hashlib.sha256(pdf).hexdigest()
         if not pdf.startswith(b"%PDF-") or digest != fields.get("sha256"):
             raise TransferError(
-                f"Det beslutade dokumentet {name}: PDF-filen stämmer inte med sin "
-                "kontrollsumma (SHA-256). Ingenting är sparat."
+                f"{name}: PDF-filen stämmer inte med sin kontrollsumma (SHA-256). "
+                "Ingenting är sparat."
             )
         if digest not in recorded:
             raise TransferError(
-                f"Det beslutade dokumentet {name}: kontrollsumman finns inte i beslutet i "
-                "ändringsloggen. Ingenting är sparat."
+                f"{name}: kontrollsumman finns inte i ändringsloggen. Ingenting är sparat."
             )
         if fields.get("snapshot") is not None:
             _check_snapshot(name, fields["snapshot"])

@@ -16,7 +16,14 @@ from finsam.tenancy import DOWNLOAD, EDIT, READ, association_view, can_edit
 from finsam.validators import whole_number
 from reporting import decisions, document_cache, documents, pdf_jobs, pdf_views, services
 from reporting import render as rendering
-from reporting.models import AR, VP, DecidedDocument, NarrativeSection, ReportSettings
+from reporting.models import (
+    AR,
+    VP,
+    DecidedDocument,
+    NarrativeSection,
+    OutsideAnnualReport,
+    ReportSettings,
+)
 
 KINDS = {
     "arsredovisning": ("Årsredovisning", AR),
@@ -168,15 +175,35 @@ def _made_outside(request: HttpRequest, kind: str, year: int) -> FiscalYear | No
     ).first()
 
 
-def _outside_page(request: HttpRequest, fiscal_year: FiscalYear, status: int) -> HttpResponse:
+class OutsideReportForm(BoundedForm, forms.Form):
+    pdf = forms.FileField(label="Den beslutade årsredovisningen (PDF)")
+
+
+def _outside_file(request: HttpRequest, year: int) -> OutsideAnnualReport | None:
+    return (
+        OutsideAnnualReport.objects.filter(association=request.association, year=year)
+        .defer("pdf")
+        .first()
+    )
+
+
+def _outside_page(
+    request: HttpRequest, fiscal_year: FiscalYear, status: int, form=None
+) -> HttpResponse:
     """What the annual report's addresses show for a year closed outside Finsam: where
-    it was decided, and where the year's figures are (no draft of a decided year)."""
+    it was decided, the association's own PDF of it when uploaded, and where the year's
+    figures are (never a draft of a decided year)."""
+    year = fiscal_year.year
     return render(
         request,
         "reporting/outside.html",
         {
             "fiscal_year": fiscal_year,
-            "statements_url": _url("statements", request, year=fiscal_year.year),
+            "file": _outside_file(request, year),
+            "form": (form or OutsideReportForm()) if can_edit(request.role) else None,
+            "upload_url": _url("outside_report_upload", request, year=year),
+            "pdf_url": _url("document_arsredovisning_pdf", request, year=year),
+            "statements_url": _url("statements", request, year=year),
             "nav_section": "documents",
             "breadcrumbs": [
                 ("Dokument", _url("documents", request)),
@@ -238,7 +265,7 @@ def _document_download(kind: str, fmt: str):
     @association_view(DOWNLOAD, methods=["GET", "HEAD"])
     def view(request: HttpRequest, year: int) -> HttpResponse:
         if (outside := _made_outside(request, kind, year)) is not None:
-            return _outside_page(request, outside, 404)  # no file of it is here
+            return _outside_download(request, outside, fmt)
         name = f"{request.association.slug}-{kind}-{year}"
         doc, stored = _document(request, kind, year)
         if fmt == "xlsx":
@@ -254,6 +281,46 @@ def _document_download(kind: str, fmt: str):
 
     view.__name__ = f"document_{kind}_{fmt}"
     return view
+
+
+def _outside_download(request: HttpRequest, fiscal_year: FiscalYear, fmt: str) -> HttpResponse:
+    """The association's own PDF of a report decided outside Finsam, byte for byte;
+    no workbook of it, and without an uploaded file a page that says so (404)."""
+    stored = _outside_file(request, fiscal_year.year) if fmt in ("pdf", "pdf-a") else None
+    if stored is None:
+        return _outside_page(request, fiscal_year, 404)
+    pdf = OutsideAnnualReport.objects.values_list("pdf", flat=True).get(pk=stored.pk)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    name = f"{request.association.slug}-arsredovisning-{fiscal_year.year}-beslutad.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-SHA256"] = stored.sha256
+    return response
+
+
+@association_view(EDIT, methods=["POST"])
+def outside_report_upload(request: HttpRequest, year: int) -> HttpResponse:
+    """Kansli stores the association's PDF of a report decided outside Finsam."""
+    fiscal_year = _made_outside(request, "arsredovisning", year)
+    if fiscal_year is None:
+        messages.error(request, f"Räkenskapsåret {year} är inte stängt utanför Finsam.")
+        return redirect(_url("document_arsredovisning", request, year=year))
+    form = OutsideReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["pdf"]
+        try:
+            services.outside_report_upload(
+                association=request.association,
+                year=year,
+                content=upload.read(),
+                filename=upload.name,
+                by=request.user,
+            )
+        except ServiceError as exc:
+            form.add_error("pdf", exc.message)
+        else:
+            messages.success(request, f"Årsredovisningen för {year} är sparad.")
+            return redirect(_url("document_arsredovisning", request, year=year))
+    return _outside_page(request, fiscal_year, 400, form)
 
 
 def _stored_pdf(stored: DecidedDocument, name: str) -> HttpResponse:
@@ -403,9 +470,16 @@ def auditors(request: HttpRequest) -> HttpResponse:
         .select_related("budget_version")
         .order_by("-year", "document", "-created_at", "-id")
     )
-    outside = FiscalYear.objects.filter(
-        association=request.association, report_outside=True
-    ).order_by("-year")
+    files = {
+        f.year: f
+        for f in OutsideAnnualReport.objects.filter(association=request.association).defer("pdf")
+    }
+    outside = [
+        (fy, files.get(fy.year))
+        for fy in FiscalYear.objects.filter(
+            association=request.association, report_outside=True
+        ).order_by("-year")
+    ]
     return render(
         request,
         "reporting/auditors.html",

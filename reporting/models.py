@@ -353,3 +353,41 @@ class AuditReport(models.Model):
 
     def __str__(self) -> str:
         return f"Revisionsberättelse {self.year} ({self.association})"
+
+
+class OutsideAnnualReport(models.Model):
+    """The decided annual report of a year closed outside Finsam (before the association
+    used it), as the association's own PDF: stored byte for byte with its SHA-256 and
+    served to the auditors in place of a report made here."""
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="outside_annual_reports",
+    )
+    year = models.PositiveIntegerField("år")
+    filename = models.CharField("filnamn", max_length=200)
+    pdf = models.BinaryField("PDF")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_at = models.DateTimeField("uppladdad", auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "year"], name="one_outside_annual_report"
+            )
+        ]
+        verbose_name = "årsredovisning upprättad utanför Finsam"
+        verbose_name_plural = "årsredovisningar upprättade utanför Finsam"
+
+    def __str__(self) -> str:
+        return f"Årsredovisning {self.year}, upprättad utanför Finsam ({self.association})"

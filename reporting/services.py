@@ -32,6 +32,7 @@ from reporting.models import (
     Indicator,
     Logo,
     NarrativeSection,
+    OutsideAnnualReport,
     ReportSettings,
     SteeringDocument,
 )
@@ -322,18 +323,15 @@ def indicators_replace(
 MAX_AUDIT_REPORT_BYTES = 20 * 1024 * 1024
 
 
-@transaction.atomic
-def audit_report_upload(
-    *, association: Association, year: int, content: bytes, filename: str, by: Any = None
-) -> AuditReport:
-    """The auditors' signed report as a PDF, checked by reading it."""
+def _readable_pdf(content: bytes, what: str) -> None:
+    """Refuse what is not a readable PDF of at most 20 MB with pages (read by pypdf)."""
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     if not content:
         raise ServiceError("Välj en PDF-fil.", field="pdf")
     if len(content) > MAX_AUDIT_REPORT_BYTES:
-        raise ServiceError("Revisionsberättelsen får vara högst 20 MB.", field="pdf")
+        raise ServiceError(f"{what} får vara högst 20 MB.", field="pdf")
     if not content.startswith(b"%PDF"):
         raise ServiceError("Filen är ingen PDF.", field="pdf")
     try:
@@ -342,15 +340,58 @@ def audit_report_upload(
         raise ServiceError("PDF-filen går inte att läsa.", field="pdf") from None
     if pages == 0:
         raise ServiceError("PDF-filen har inga sidor.", field="pdf")
-    _refuse_closed(association, year)
-    row = (
-        AuditReport.objects.select_for_update().filter(association=association, year=year).first()
+
+
+@transaction.atomic
+def outside_report_upload(
+    *, association: Association, year: int, content: bytes, filename: str, by: Any = None
+) -> OutsideAnnualReport:
+    """The association's own PDF of an annual report made and decided outside Finsam,
+    for a year closed as such; a second upload replaces the first, both hashes in the
+    change log."""
+    _readable_pdf(content, "Årsredovisningen")
+    fiscal_year = (
+        FiscalYear.objects.select_for_update(no_key=True)
+        .filter(association=association, year=year)
+        .first()
     )
+    if fiscal_year is None or not fiscal_year.report_outside:
+        raise ServiceError(
+            f"Räkenskapsåret {year} är inte stängt på en årsredovisning upprättad utanför "
+            "Finsam; en årsredovisning som görs här sparas när året stängs.",
+            field="pdf",
+        )
+    return _pdf_row_save(
+        OutsideAnnualReport,
+        association,
+        year,
+        content,
+        filename or f"arsredovisning-{year}.pdf",
+        by,
+    )
+
+
+@transaction.atomic
+def audit_report_upload(
+    *, association: Association, year: int, content: bytes, filename: str, by: Any = None
+) -> AuditReport:
+    """The auditors' signed report as a PDF, checked by reading it."""
+    _readable_pdf(content, "Revisionsberättelsen")
+    _refuse_closed(association, year)
+    return _pdf_row_save(
+        AuditReport, association, year, content, filename or "revisionsberattelse.pdf", by
+    )
+
+
+def _pdf_row_save(model, association: Association, year: int, content, filename, by):
+    """The year's one stored PDF of `model`, made or replaced; the change log keeps the
+    file name and hash before and after."""
+    row = model.objects.select_for_update().filter(association=association, year=year).first()
     before = snapshot(row, ["filename", "sha256"]) if row else None
     if row is None:
-        row = AuditReport(association=association, year=year)
+        row = model(association=association, year=year)
     row.pdf = content
-    row.filename = (filename or "revisionsberattelse.pdf")[-200:]
+    row.filename = filename[-200:]
     row.sha256 = hashlib.sha256(content).hexdigest()
     row.uploaded_by = by if getattr(by, "is_authenticated", False) else None
     return save_recorded(row, association_id=association.id, by=by, before=before)

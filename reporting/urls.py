@@ -47,6 +47,11 @@ urlpatterns += [
         document_views.audit_report_pdf,
         name="audit_report_pdf",
     ),
+    path(
+        "dokument/arsredovisning/<year:year>/utanfor-finsam/",
+        document_views.outside_report_upload,
+        name="outside_report_upload",
+    ),
 ]
 for _kind, _view in document_views.document_views.items():
     urlpatterns.append(path(f"dokument/{_kind}/<year:year>/", _view, name=f"document_{_kind}"))

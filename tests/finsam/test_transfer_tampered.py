@@ -6,7 +6,9 @@ and roles come along only with an explicit --map-users."""
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
+import io
 import json
 
 import pytest
@@ -15,9 +17,12 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from pypdf import PdfWriter
 
+from budgets import services as budget_services
 from finsam import transfer
 from members.models import Association, UserRole
+from reporting import services as reporting_services
 from reporting import snapshots
 from reporting.models import DecidedDocument
 
@@ -104,7 +109,7 @@ def test_every_tampered_decided_document_is_refused_and_changes_nothing(db, tmp_
     exported = _exported("vasteras")
     assert _rows(exported, "reporting.decideddocument")
     for tamper, message in [
-        (_forged_pdf, "kontrollsumman finns inte i beslutet"),
+        (_forged_pdf, "kontrollsumman finns inte i ändringsloggen"),
         (_bytes_changed, "PDF-filen stämmer inte med sin kontrollsumma"),
         (_markup, "otillåten HTML-kod"),
         (_unknown_block, "dokumentet vid beslutet går inte att läsa"),
@@ -115,6 +120,50 @@ def test_every_tampered_decided_document_is_refused_and_changes_nothing(db, tmp_
     assert not Association.objects.filter(slug="vasteras").exists()
     _import(json.loads(json.dumps(exported)), tmp_path)  # untouched, it goes in
     assert Association.objects.filter(slug="vasteras").exists()
+
+
+def test_a_tampered_pdf_of_a_report_decided_outside_finsam_is_refused(association, tmp_path):
+    """The association's own PDF of an annual report made before Finsam is checked as a
+    decided document is: its bytes against its hash, the hash against the change log."""
+    fiscal_year = budget_services.fiscal_year_ensure(association=association, year=2019)
+    budget_services.fiscal_year_close_outside(
+        fiscal_year=fiscal_year,
+        closed_on=datetime.date(2020, 3, 26),
+        paragraph="§ 3",
+        confirmed=True,
+    )
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    reporting_services.outside_report_upload(
+        association=association, year=2019, content=out.getvalue(), filename="ar.pdf"
+    )
+    exported = _exported("testbygden")
+
+    def forged(document):
+        row = _rows(document, "reporting.outsideannualreport")[0]["fields"]
+        fake = b"%PDF-1.7\n% another report\n"
+        row["pdf"], row["sha256"] = (
+            base64.b64encode(fake).decode(),
+            hashlib.sha256(fake).hexdigest(),
+        )
+
+    def changed(document):
+        row = _rows(document, "reporting.outsideannualreport")[0]["fields"]
+        row["pdf"] = base64.b64encode(base64.b64decode(row["pdf"])[:-10] + b"0" * 10).decode()
+
+    for tamper, message in [
+        (forged, "kontrollsumman finns inte i ändringsloggen"),
+        (changed, "PDF-filen stämmer inte med sin kontrollsumma"),
+    ]:
+        document = json.loads(json.dumps(exported))
+        tamper(document)
+        _refused(
+            document, tmp_path, rf"Årsredovisningen 2019 \(upprättad utanför Finsam\): {message}"
+        )
+    _import(json.loads(json.dumps(exported)), tmp_path)
+    assert Association.objects.get(slug="testbygden").outside_annual_reports.get().year == 2019
 
 
 def test_markup_in_a_frozen_document_is_sanitised_whenever_it_is_read():
