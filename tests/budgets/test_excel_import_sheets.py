@@ -25,6 +25,7 @@ from openpyxl import Workbook
 from budgets import excel, services
 from budgets.models import Budget, BudgetAmount, BudgetLine, ExcelRowMapping
 from members.models import Association
+from tests.decisions import reopen
 
 PLAN_2021 = [
     ["Resultatbudget och resultatplan (Kkr)"],
@@ -95,6 +96,9 @@ def vml(db, client):
     call_command("load_demo", verbosity=0, with_users=False)
     association = Association.objects.get(slug="vastra-malardalen")
     BudgetLine.objects.filter(association=association, state=True).update(name="Staten (AF+FK)")
+    # The demo closes 2021 (its report made outside Finsam); reopened, the year's budget
+    # can be revised again, as these tests do.
+    reopen(association, 2021)
     budget = Budget.objects.get(association=association, year=2021)
     decided = budget.versions.get()
     draft = services.budget_revise(budget=budget)

@@ -570,6 +570,20 @@ def _scenarios(w: World) -> dict[str, tuple[object, int]]:
             ),
             1,
         ),
+        "outside_report_upload": (
+            lambda: (
+                budgets.fiscal_year_close_outside(
+                    fiscal_year=w.fiscal_year,
+                    closed_on=datetime.date(2026, 3, 1),
+                    paragraph="§ 9",
+                    confirmed=True,
+                ),
+                reporting.outside_report_upload(
+                    association=a, year=2025, content=_pdf(), filename="ar.pdf", by=by
+                ),
+            ),
+            2,
+        ),
     }
 
 
