@@ -28,6 +28,7 @@ from finsam.forms import AmountField, BoundedForm
 from finsam.services import ServiceError, StaleEdit
 from finsam.tenancy import EDIT, READ, association_view, can_edit
 from finsam.validators import whole_number
+from reporting.decision_views import DecisionForm
 from reporting.selectors import five_year_overview, operating_report, year_statements
 from reporting.statements import COST_CATEGORIES, cost_distribution
 
@@ -385,10 +386,24 @@ def close_year(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+class OutsideClosingForm(DecisionForm):
+    """The board's date and paragraph, and a confirmation that the report was made and
+    decided elsewhere (nothing here to check it by)."""
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        confirm = self.fields["confirm"]
+        confirm.required = True
+        confirm.label = (
+            f"Årsredovisningen för {year} är upprättad och beslutad av styrelsen utanför Finsam."
+        )
+        confirm.error_messages["required"] = "Bekräfta att den är beslutad."
+
+
 @association_view(EDIT)
 def close_year_outside(request: HttpRequest, year: int) -> HttpResponse:
     """Close a year whose annual report was made and decided before Finsam was used."""
-    from reporting.decision_views import DecisionForm, decision_made
+    from reporting.decision_views import decision_made
 
     fiscal_year = _fiscal_year(request, year)
     back = _url("statements", request, year=year)
@@ -405,12 +420,7 @@ def close_year_outside(request: HttpRequest, year: int) -> HttpResponse:
             breadcrumbs=crumbs,
             nav_section="reporting",
         )
-    form = DecisionForm(request.POST or None)
-    form.fields["confirm"].required = True
-    form.fields[
-        "confirm"
-    ].label = f"Årsredovisningen för {year} är upprättad och beslutad av styrelsen utanför Finsam."
-    form.fields["confirm"].error_messages["required"] = "Bekräfta att den är beslutad."
+    form = OutsideClosingForm(request.POST or None, year=year)
     if request.method == "POST" and form.is_valid():
         try:
             services.fiscal_year_close_outside(
