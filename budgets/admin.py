@@ -32,7 +32,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(FiscalYear)
 class FiscalYearAdmin(ReadOnlyAdmin):
-    list_display = ["association", "year", "closed_on", "closed_paragraph"]
+    list_display = ["association", "year", "closed_on", "closed_paragraph", "report_outside"]
     list_filter = ["association"]
 
 

@@ -320,16 +320,10 @@ class SteeringDocument(models.Model):
         return self.title
 
 
-class AuditReport(models.Model):
-    """The auditors' signed report (revisionsberättelse) for a year, as uploaded PDF,
-    appended to the annual report as a bilaga."""
+class UploadedYearPdf(models.Model):
+    """A PDF the association uploads for one year, stored byte for byte with its
+    SHA-256 (services._pdf_row_save writes it)."""
 
-    association = models.ForeignKey(
-        Association,
-        verbose_name="samordningsförbund",
-        on_delete=models.CASCADE,
-        related_name="audit_reports",
-    )
     year = models.PositiveIntegerField("år")
     filename = models.CharField("filnamn", max_length=200)
     pdf = models.BinaryField("PDF")
@@ -345,6 +339,21 @@ class AuditReport(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
+        abstract = True
+
+
+class AuditReport(UploadedYearPdf):
+    """The auditors' signed report (revisionsberättelse) for a year, as uploaded PDF,
+    appended to the annual report as a bilaga."""
+
+    association = models.ForeignKey(
+        Association,
+        verbose_name="samordningsförbund",
+        on_delete=models.CASCADE,
+        related_name="audit_reports",
+    )
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["association", "year"], name="one_audit_report")
         ]
@@ -355,7 +364,7 @@ class AuditReport(models.Model):
         return f"Revisionsberättelse {self.year} ({self.association})"
 
 
-class OutsideAnnualReport(models.Model):
+class OutsideAnnualReport(UploadedYearPdf):
     """The decided annual report of a year closed outside Finsam (before the association
     used it), as the association's own PDF: stored byte for byte with its SHA-256 and
     served to the auditors in place of a report made here."""
@@ -366,19 +375,6 @@ class OutsideAnnualReport(models.Model):
         on_delete=models.CASCADE,
         related_name="outside_annual_reports",
     )
-    year = models.PositiveIntegerField("år")
-    filename = models.CharField("filnamn", max_length=200)
-    pdf = models.BinaryField("PDF")
-    sha256 = models.CharField("SHA-256", max_length=64)
-    uploaded_at = models.DateTimeField("uppladdad", auto_now_add=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         constraints = [

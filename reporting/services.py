@@ -35,6 +35,7 @@ from reporting.models import (
     OutsideAnnualReport,
     ReportSettings,
     SteeringDocument,
+    UploadedYearPdf,
 )
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -383,7 +384,14 @@ def audit_report_upload(
     )
 
 
-def _pdf_row_save(model, association: Association, year: int, content, filename, by):
+def _pdf_row_save(
+    model: type[UploadedYearPdf],
+    association: Association,
+    year: int,
+    content: bytes,
+    filename: str,
+    by: Any,
+) -> UploadedYearPdf:
     """The year's one stored PDF of `model`, made or replaced; the change log keeps the
     file name and hash before and after."""
     row = model.objects.select_for_update().filter(association=association, year=year).first()

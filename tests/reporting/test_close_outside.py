@@ -229,3 +229,21 @@ def test_no_upload_for_an_open_year_or_from_a_board_member(
     refused = _as(styrelse_user).post(url, {"pdf": SimpleUploadedFile("a.pdf", _pdf())})
     assert refused.status_code == 403
     assert not OutsideAnnualReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "year, status, message",
+    [
+        (2030, 200, "Det finns inget räkenskapsår 2030 att stänga."),
+        (99999, 404, ""),
+        (0, 404, ""),
+    ],
+)
+def test_a_year_that_does_not_exist_closes_nothing(kansli_client, year, status, message):
+    url = f"/testbygden/bokslut/{year}/stang-utanfor-finsam/"
+    page = kansli_client.get(url)
+    assert page.status_code == status
+    assert message in page.content.decode()
+    posted = kansli_client.post(url, {"decided_on": "2031-03-01", "paragraph": "§ 1"})
+    assert posted.status_code in (400, 404)
+    assert not FiscalYear.objects.filter(closed_on__isnull=False).exists()
