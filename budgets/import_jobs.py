@@ -22,6 +22,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 
 from budgets import ledger
@@ -149,9 +150,12 @@ def settle(job: ImportJob, *, now: datetime | None = None) -> ImportJob:
     else:
         begun = job.status != ImportJob.QUEUED
         fields.update(status=ImportJob.FAILED, message=WORKER_DIED if begun else NEVER_BEGAN)
-    ended = ImportJob.objects.filter(
-        pk=job.pk, status=job.status, lease_until=job.lease_until
-    ).update(**fields)
+    with transaction.atomic():  # the job and its task row end together
+        ended = ImportJob.objects.filter(
+            pk=job.pk, status=job.status, lease_until=job.lease_until
+        ).update(**fields)
+        if ended:
+            jobs.fail_lost_task(job.task_id, now)
     job.refresh_from_db()
     if ended and record is not None:
         _discard_upload(job)

@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -80,6 +81,29 @@ def task_alive(task_id: str) -> bool:
         return False
 
 
+def _lost_task_fields(now: datetime) -> dict:
+    return {
+        "status": TaskResultStatus.FAILED,
+        "finished_at": now,
+        "exception_class_path": "finsam.jobs.WorkerLost",
+        "traceback": WORKER_LOST,
+    }
+
+
+def fail_lost_task(task_id: str, now: datetime) -> None:
+    """Fail the task row of one job found lost, in the transaction that ends or takes up
+    the job, so nobody ever sees the job ended beside a task still RUNNING."""
+    if not task_id:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a bad id leaves the caller's work intact
+            DBTaskResult.objects.filter(id=task_id, status=TaskResultStatus.RUNNING).update(
+                **_lost_task_fields(now)
+            )
+    except (ValueError, ValidationError, DatabaseError):  # not an id of the database backend
+        return
+
+
 def fail_orphaned_tasks(now: datetime | None = None) -> int:
     """Fail the task rows left RUNNING by a worker that died: started more than a lease
     ago and not the task of a job whose lease is held."""
@@ -94,12 +118,7 @@ def fail_orphaned_tasks(now: datetime | None = None) -> int:
     return (
         DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=now - lease())
         .exclude(id__in=[task_id for task_id in held if task_id])
-        .update(
-            status=TaskResultStatus.FAILED,
-            finished_at=now,
-            exception_class_path="finsam.jobs.WorkerLost",
-            traceback=WORKER_LOST,
-        )
+        .update(**_lost_task_fields(now))
     )
 
 

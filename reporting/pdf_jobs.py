@@ -179,9 +179,12 @@ def _take_up_again(job: RenderedPdf, now) -> bool:
     fields: dict[str, Any] = {"attempts": attempts, "lease_until": None, "requested_at": now}
     if attempts >= MAX_ATTEMPTS:
         fields["error"] = GIVEN_UP.format(n=attempts)
-    claimed = RenderedPdf.objects.filter(
-        pk=job.pk, attempts=job.attempts, lease_until=job.lease_until, rendered_at__isnull=True
-    ).update(**fields)
+    with transaction.atomic():  # the dead task row fails as the job is taken up
+        claimed = RenderedPdf.objects.filter(
+            pk=job.pk, attempts=job.attempts, lease_until=job.lease_until, rendered_at__isnull=True
+        ).update(**fields)
+        if claimed:
+            jobs.fail_lost_task(job.task_id, now)
     if claimed and not fields.get("error"):
         _enqueue(job)
     return bool(claimed)

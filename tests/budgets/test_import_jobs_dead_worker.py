@@ -56,6 +56,7 @@ def test_an_import_killed_while_writing_fails_truthfully_after_a_restart(
     assert "inget är sparat" in job.message
     assert not LedgerImport.objects.exists() and not Actual.objects.exists()
     assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.FAILED
+    assert not LedgerImport.objects.exists() and not Actual.objects.exists()
     assert SieUpload.objects.filter(pk=job.upload_id).exists()  # to try again with
 
     page = kansli_client.get(url, headers={"HX-Request": "true"})
@@ -82,3 +83,27 @@ def test_an_import_killed_after_its_commit_reads_inlast(
     assert (job.status, job.ledger_import) == (ImportJob.DONE, record)
     assert outcome(association) == VISMA_OUTCOME
     assert not SieUpload.objects.exists()  # thrown away as after any import
+
+
+def test_a_lost_import_and_its_task_row_end_together_without_a_worker(
+    association, bas_lines, kansli_client, settings
+):
+    """The page that follows a job whose worker died ends it (settle) and fails its
+    task row in the same step, not at the sweep's later pass."""
+    settings.JOB_LEASE_SECONDS = 2
+    settings.TASKS = {  # queued in the database, as in production
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    }
+    upload = _upload(kansli_client, association)
+    _confirm(kansli_client, association, upload)
+    job = ImportJob.objects.get()
+    DBTaskResult.objects.filter(id=job.task_id).update(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now() - timedelta(minutes=5)
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.WRITING, lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    job = import_jobs.settle(ImportJob.objects.get(pk=job.pk))
+    assert (job.status, job.message) == (ImportJob.FAILED, import_jobs.WORKER_DIED)
+    assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.FAILED
+    assert not LedgerImport.objects.exists() and not Actual.objects.exists()

@@ -82,3 +82,22 @@ def test_finished_task_rows_and_failed_renders_are_pruned_after_the_days_kept(
     left = set(DBTaskResult.objects.values_list("id", flat=True))
     assert left == {recent.id, waiting.id} and old_done.id not in left
     assert list(RenderedPdf.objects.values_list("pk", flat=True)) == [kept_render.pk]
+
+
+def test_a_lost_rendering_and_its_task_row_end_in_one_step(db, association, short_lease):
+    """Taking up a rendering whose worker died fails the dead task row at once, with
+    the job: nobody sees the job moved on beside a task still RUNNING (the sweep's
+    later pass over orphaned rows would come too late for a page that looks in
+    between). A task id that is no id of the backend changes nothing."""
+    from reporting import pdf_jobs
+
+    dead = _task(TaskResultStatus.RUNNING, started=timedelta(minutes=5))
+    job = _render(association, dead, lease=timedelta(seconds=-1))
+    pdf_jobs.settle(job)
+    dead.refresh_from_db()
+    assert dead.status == TaskResultStatus.FAILED
+    assert dead.exception_class_path == "finsam.jobs.WorkerLost"
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.task_id != str(dead.id)  # queued again
+    jobs.fail_lost_task("inget-id", timezone.now())  # refused quietly, nothing changes
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 1
